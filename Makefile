@@ -1,0 +1,52 @@
+# Kundkort: `make run` sets everything up and serves the app on SQLite with demo data;
+# `make test` runs the checks and the whole test suite (PostgreSQL when DATABASE_URL is set).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PY_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: setup run demo test lint format messages bench bench-import loadtest clean
+
+$(PY_STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+setup: $(PY_STAMP) $(NPM_STAMP)
+
+demo: setup
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+
+run: demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: setup
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+test: setup lint
+	DJANGO_SETTINGS_MODULE=settings.test $(PY) manage.py check
+	DJANGO_SETTINGS_MODULE=settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Needs GNU gettext (msgfmt); the compiled .mo is committed so a fresh machine does not.
+messages: setup
+	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore ".venv/*" --ignore "node_modules/*"
+	$(PY) manage.py compilemessages -l sv --ignore ".venv/*" --ignore "node_modules/*"
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3

@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CustomersConfig(AppConfig):
+    name = "customers"
+    verbose_name = _("Customers")
+
+    def ready(self):
+        from . import history  # noqa: F401  (connects the history-source signal)
+        from .registry import CardTab, register_tab
+
+        register_tab(CardTab("contacts", _("Contact details"), "customers:customer_detail", 10))
+        register_tab(CardTab("settings", _("Customer settings"), "customers:customer_settings", 40))
+        register_tab(CardTab("history", _("History"), "customers:customer_history", 50))

@@ -1,0 +1,77 @@
+"""QuerySets that narrow customers, addresses and contacts to what a user may see or change.
+
+Every view, form choice field, bulk action, export and the importer goes through
+``visible_to`` / ``editable_by``, so a permission rule lives here and nowhere else.
+"""
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from .permissions import is_restricted_to_own, may_edit_customers, may_view_customers
+
+
+class CustomerQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Customers the user may see: all of them with the view right, none without."""
+        if not may_view_customers(user):
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        """Customers the user may change: all with the edit right, only owned when restricted."""
+        if not may_edit_customers(user):
+            return self.none()
+        if is_restricted_to_own(user):
+            return self.filter(owner=user)
+        return self
+
+    def active(self):
+        return self.filter(is_active=True)
+
+    def search(self, text):
+        """Match ``text`` anywhere in number, name, organisation or VAT number, or any city."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        from .models import Address
+
+        in_city = Exists(Address.objects.filter(customer=OuterRef("pk"), city__icontains=text))
+        condition = (
+            Q(name__icontains=text)
+            | Q(organisation_number__icontains=text)
+            | Q(vat_number__icontains=text)
+            | in_city
+        )
+        if text.isdigit():
+            condition |= Q(number__icontains=text)
+        return self.filter(condition)
+
+
+class AddressQuerySet(models.QuerySet):
+    def of_customer(self, customer):
+        return self.filter(customer=customer)
+
+    def visible_to(self, user):
+        if not may_view_customers(user):
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        from .models import Customer
+
+        return self.filter(customer__in=Customer.objects.editable_by(user).values("pk"))
+
+
+class ContactQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def visible_to(self, user):
+        if not may_view_customers(user):
+            return self.none()
+        return self
+
+    def editable_by(self, user):
+        from .models import Customer
+
+        return self.filter(customer__in=Customer.objects.editable_by(user).values("pk"))

@@ -1,0 +1,56 @@
+"""Tabs and sections of the customer card that other apps add without customers knowing them.
+
+``projects`` and ``activities`` register their tabs and sections in ``AppConfig.ready()``
+(as NetBox registers object tabs), so the dependency stays activities -> projects -> customers.
+Registrations are static configuration made at start-up, never data users change.
+"""
+
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+
+
+@dataclass(frozen=True)
+class CardTab:
+    """A tab in the card's tab bar; ``url_name`` takes the customer's pk as its one argument."""
+
+    key: str
+    label: str
+    url_name: str
+    order: int = 100
+
+    def url(self, customer):
+        return reverse(self.url_name, args=[customer.pk])
+
+
+@dataclass(frozen=True)
+class CardSection:
+    """A block drawn at the bottom of the Contact details tab.
+
+    ``get_context(request, customer)`` returns the template context (it runs a fixed number of
+    queries); ``template`` renders it.
+    """
+
+    key: str
+    template: str
+    get_context: object
+    order: int = 100
+    extra: dict = field(default_factory=dict)
+
+
+card_tabs: list[CardTab] = []
+card_sections: list[CardSection] = []
+
+
+def register_tab(tab):
+    if any(existing.key == tab.key for existing in card_tabs):
+        return
+    card_tabs.append(tab)
+    card_tabs.sort(key=lambda t: t.order)
+
+
+def register_section(section):
+    if any(existing.key == section.key for existing in card_sections):
+        return
+    card_sections.append(section)
+    card_sections.sort(key=lambda s: s.order)

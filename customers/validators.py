@@ -1,0 +1,127 @@
+"""Validation and normalisation of organisation, VAT, phone and e-invoice numbers.
+
+Each ``normalise_*`` function returns the stored form or raises ``ValidationError`` with a
+message that names the number and says why it is wrong. Forms, services and the importer call
+these, so a number is judged the same way everywhere.
+"""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from stdnum.dk import cvr
+from stdnum.eu import vat as eu_vat
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
+from stdnum.fi import ytunnus
+from stdnum.no import orgnr
+from stdnum.se import orgnr as se_orgnr
+
+# Organisation number modules per country; other countries are stored as given (trimmed).
+_ORG_MODULES = {"SE": se_orgnr, "FI": ytunnus, "NO": orgnr, "DK": cvr}
+
+
+def _reason(exc):
+    if isinstance(exc, InvalidChecksum):
+        return _("the check digit is wrong")
+    if isinstance(exc, InvalidLength):
+        return _("it has the wrong number of digits")
+    if isinstance(exc, InvalidFormat | InvalidComponent):
+        return _("it contains characters or parts that are not allowed")
+    return _("it is not a valid number")
+
+
+def normalise_organisation_number(value, country):
+    """Return the organisation number in its country's standard format."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    module = _ORG_MODULES.get(str(country or "").upper())
+    if module is None:
+        return value
+    try:
+        compact = module.validate(value)
+    except Exception as exc:  # stdnum raises subclasses of ValidationError of its own
+        raise ValidationError(
+            _("Organisation number %(number)s is not valid for %(country)s: %(reason)s.")
+            % {"number": value, "country": country, "reason": _reason(exc)},
+            code="invalid_organisation_number",
+        ) from exc
+    return module.format(compact)
+
+
+def normalise_vat_number(value, country=""):
+    """Return an EU VAT number (or Norwegian MVA number) compact, with its country prefix."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    candidate = value.upper().replace(" ", "").replace("-", "").replace(".", "")
+    country = str(country or "").upper()
+    if country == "NO" or candidate.startswith("NO"):
+        from stdnum.no import mva
+
+        try:
+            return mva.compact(
+                mva.validate(candidate if candidate.startswith("NO") else "NO" + candidate)
+            )
+        except Exception as exc:
+            raise ValidationError(
+                _("VAT number %(number)s is not valid: %(reason)s.")
+                % {"number": value, "reason": _reason(exc)},
+                code="invalid_vat_number",
+            ) from exc
+    if candidate[:2].isdigit() and country:
+        # A number given without its prefix: add the customer's country code (GR uses EL).
+        candidate = ("EL" if country == "GR" else country) + candidate
+    try:
+        return eu_vat.compact(eu_vat.validate(candidate))
+    except Exception as exc:
+        raise ValidationError(
+            _("VAT number %(number)s is not valid: %(reason)s.")
+            % {"number": value, "reason": _reason(exc)},
+            code="invalid_vat_number",
+        ) from exc
+
+
+def normalise_phone(value, country="SE"):
+    """Return the phone number in E.164 (+46701234567); national numbers use ``country``."""
+    value = (value or "").strip()
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, str(country or "SE").upper())
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(
+            _("Phone number %(number)s could not be read.") % {"number": value},
+            code="invalid_phone",
+        ) from exc
+    if not phonenumbers.is_possible_number(number):
+        raise ValidationError(
+            _("Phone number %(number)s has the wrong number of digits.") % {"number": value},
+            code="invalid_phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(value):
+    """Show an E.164 number in international format for people to read."""
+    if not value:
+        return ""
+    try:
+        return phonenumbers.format_number(
+            phonenumbers.parse(value), phonenumbers.PhoneNumberFormat.INTERNATIONAL
+        )
+    except phonenumbers.NumberParseException:
+        return value
+
+
+def normalise_gln(value):
+    """A GLN (Global Location Number) is 13 digits with a GS1 (Luhn-like mod-10) check digit."""
+    from stdnum import ean
+
+    digits = (value or "").replace(" ", "")
+    if len(digits) != 13 or not digits.isdigit() or not ean.is_valid(digits):
+        raise ValidationError(
+            _("%(value)s is not a valid GLN (13 digits with a correct check digit).")
+            % {"value": value},
+            code="invalid_gln",
+        )
+    return digits

@@ -1,0 +1,68 @@
+"""The card's shared base: finds the customer the user may see and draws header and tabs.
+
+Every card tab view (also those of projects and activities) mixes in ``CustomerCardMixin`` and
+renders a template that extends ``customers/card/base.html``.
+"""
+
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+
+from ..models import Customer
+from ..permissions import (
+    VIEW,
+    may_delete_customer,
+    may_edit_customer,
+    may_see_financials,
+)
+from ..registry import card_tabs
+
+
+class CustomerCardMixin(PermissionRequiredMixin):
+    """Loads ``self.customer`` (404 when out of the user's reach) and the card's context.
+
+    ``card_tab`` names the active tab. Subclasses that change data set
+    ``permission_required`` to the change permission and call ``self.require_edit()``.
+    """
+
+    permission_required = VIEW
+    raise_exception = True  # 403 for a logged-in user without the right
+    card_tab = "contacts"
+    customer_pk_kwarg = "pk"
+
+    def get_customer_queryset(self):
+        return Customer.objects.visible_to(self.request.user).select_related(
+            "owner", "industry", "created_by", "updated_by"
+        )
+
+    @cached_property
+    def customer(self):
+        return get_object_or_404(
+            self.get_customer_queryset(), pk=self.kwargs[self.customer_pk_kwarg]
+        )
+
+    @cached_property
+    def can_edit(self):
+        return may_edit_customer(self.request.user, self.customer)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        customer = self.customer
+        context.update(
+            customer=customer,
+            card_tab=self.card_tab,
+            card_tabs=[
+                {
+                    "key": tab.key,
+                    "label": tab.label,
+                    "url": tab.url(customer),
+                    "active": tab.key == self.card_tab,
+                }
+                for tab in card_tabs
+            ],
+            can_edit=self.can_edit,
+            can_delete=may_delete_customer(user, customer),
+            can_see_financials=may_see_financials(user),
+        )
+        return context
