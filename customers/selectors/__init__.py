@@ -1,0 +1,1 @@
+"""Selectors of the customers app, one module per area."""

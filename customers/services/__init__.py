@@ -1,0 +1,1 @@
+"""Services of the customers app, one module per area."""
