@@ -10,6 +10,8 @@ from simple_history.models import HistoricalRecords
 from customers.models import Contact, Customer
 from projects.models import Project
 
+from .querysets import ActivityQuerySet
+
 
 class ActivityType(models.Model):
     """A kind of activity, configured by administrators."""
@@ -103,9 +105,27 @@ class Activity(models.Model):
         Contact, verbose_name=_("participating contacts"), blank=True, related_name="activities"
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -126,6 +146,12 @@ class Activity(models.Model):
 
     def __str__(self):
         return self.subject
+
+    @property
+    def is_overdue(self):
+        from django.utils import timezone
+
+        return not self.is_done and self.starts_at < timezone.now()
 
     def clean(self):
         if self.project_id:

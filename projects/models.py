@@ -9,6 +9,8 @@ from simple_history.models import HistoricalRecords
 
 from customers.models import Contact, Currency, Customer
 
+from .querysets import ProjectNoteQuerySet, ProjectQuerySet
+
 
 class SalesStatus(models.Model):
     """A step of the sales funnel; its category says whether the sale is open, won or lost."""
@@ -106,10 +108,27 @@ class Project(models.Model):
     closed_date = models.DateField(_("closed date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
+    objects = ProjectQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -129,6 +148,29 @@ class Project(models.Model):
 
     def __str__(self):
         return f"{self.number} {self.name}"
+
+    @property
+    def is_sales(self):
+        return self.kind == self.SALES
+
+    @property
+    def is_won(self):
+        return bool(self.sales_status_id and self.sales_status.category == SalesStatus.WON)
+
+    @property
+    def is_lost(self):
+        return bool(self.sales_status_id and self.sales_status.category == SalesStatus.LOST)
+
+    @property
+    def can_convert_to_delivery(self):
+        """Only a won sales project that is still open turns into a delivery project."""
+        return self.is_sales and self.is_won and not self.is_closed
+
+    @property
+    def weighted_value(self):
+        if self.expected_value is None:
+            return None
+        return self.expected_value * self.effective_probability / 100
 
     @property
     def effective_probability(self):
@@ -158,6 +200,8 @@ class ProjectNote(models.Model):
     )
     text = models.TextField(_("text"))
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    objects = ProjectNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -1,0 +1,64 @@
+"""QuerySets that narrow projects and notes to what a user may see or change."""
+
+from django.db import models
+from django.db.models import Q
+
+from customers.models import Customer
+
+
+def _customer_condition(customers, lookup="customer"):
+    """A Q on ``lookup`` for the customers queryset, or None when it is not narrowed at all.
+
+    ``Customer.objects.visible_to(user)`` is today either every customer or none; comparing
+    against a subquery of every customer would only cost time, so it is skipped then.
+    """
+    if customers.query.is_empty():
+        return Q(pk__in=[])
+    if not customers.query.where:
+        return None
+    return Q(**{f"{lookup}__in": customers.values("pk")})
+
+
+class ProjectQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Projects the user may see: the view right and a customer the user may see."""
+        if not (user and user.is_authenticated and user.has_perm("projects.view_project")):
+            return self.none()
+        condition = _customer_condition(Customer.objects.visible_to(user))
+        return self if condition is None else self.filter(condition)
+
+    def editable_by(self, user):
+        """Projects the user may change: the change right and a customer the user may edit."""
+        if not (user and user.is_authenticated and user.has_perm("projects.change_project")):
+            return self.none()
+        condition = _customer_condition(Customer.objects.editable_by(user))
+        return self if condition is None else self.filter(condition)
+
+    def open(self):
+        return self.filter(is_closed=False)
+
+    def closed(self):
+        return self.filter(is_closed=True)
+
+    def search(self, text):
+        """Match ``text`` in the project's name, number or customer's name."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        condition = Q(name__icontains=text) | Q(customer__name__icontains=text)
+        if text.isdigit():
+            condition |= Q(number=int(text)) | Q(customer__number=int(text))
+        return self.filter(condition)
+
+    def for_list(self):
+        return self.select_related("customer", "owner", "sales_status", "currency", "contact")
+
+
+class ProjectNoteQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        if not (user and user.is_authenticated and user.has_perm("projects.view_projectnote")):
+            return self.none()
+        condition = _customer_condition(
+            Customer.objects.visible_to(user), lookup="project__customer"
+        )
+        return self if condition is None else self.filter(condition)
