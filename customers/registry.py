@@ -54,3 +54,33 @@ def register_section(section):
         return
     card_sections.append(section)
     card_sections.sort(key=lambda s: s.order)
+
+
+@dataclass(frozen=True)
+class HistorySource:
+    """A model whose django-simple-history rows appear on the card's History tab.
+
+    ``model`` is the tracked model (with ``history = HistoricalRecords()``); ``customer_field``
+    names its field that holds the customer's pk (``"customer"`` gives ``customer_id``);
+    ``label(record)`` returns the short text naming the object of a historical record.
+    ``select_related`` lists the record's foreign keys to load with it (FK values are shown
+    as names). ``exclude`` lists fields left out of the "what changed" list.
+    """
+
+    key: str
+    model: object
+    customer_field: str
+    label: object
+    select_related: tuple = ()
+    exclude: tuple = ()
+    order: int = 100
+
+
+history_sources: list[HistorySource] = []
+
+
+def register_history_source(source):
+    if any(existing.key == source.key for existing in history_sources):
+        return
+    history_sources.append(source)
+    history_sources.sort(key=lambda s: s.order)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import customers
+from .views import customers, history
 
 app_name = "customers"
 
@@ -10,5 +10,5 @@ urlpatterns = [
     path(
         "<int:pk>/settings/", customers.CustomerSettingsTabView.as_view(), name="customer_settings"
     ),
-    path("<int:pk>/history/", customers.CustomerHistoryTabView.as_view(), name="customer_history"),
+    path("<int:pk>/history/", history.CustomerHistoryTabView.as_view(), name="customer_history"),
 ]

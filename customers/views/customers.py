@@ -41,8 +41,3 @@ class CustomerDetailView(CustomerCardMixin, TemplateView):
 class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
     template_name = "customers/card/settings.html"
     card_tab = "settings"
-
-
-class CustomerHistoryTabView(CustomerCardMixin, TemplateView):
-    template_name = "customers/card/history.html"
-    card_tab = "history"

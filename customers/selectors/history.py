@@ -1,0 +1,269 @@
+"""The card's History tab: every change of a customer and the rows that belong to it.
+
+Entries come from the django-simple-history tables of the customer, its addresses, contacts and
+grouping assignments, plus any source another app registers (``registry.history_sources``),
+merged newest first by one UNION query and paginated. For the page shown, each source loads its
+records with one query (each record carries the id of the record before it, from a correlated
+subquery) and the previous records with a second one, so the number of queries depends on the
+number of sources and never on the number of entries.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Paginator
+from django.db import models
+from django.db.models import OuterRef, Subquery, Value
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ..history import SOURCE_ADMIN, SOURCE_BULK, SOURCE_FORM, SOURCE_IMPORT, SOURCE_SYSTEM
+from ..models import Address, Contact, Customer, CustomerGroupingOption
+from ..registry import HistorySource, history_sources
+
+# Bookkeeping fields: they change with every save and say nothing a reader needs.
+ALWAYS_EXCLUDED = {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}
+
+SOURCE_LABELS = {
+    SOURCE_FORM: gettext_lazy("Form"),
+    SOURCE_IMPORT: gettext_lazy("Import"),
+    SOURCE_BULK: gettext_lazy("Bulk action"),
+    SOURCE_ADMIN: gettext_lazy("Admin"),
+    SOURCE_SYSTEM: gettext_lazy("System"),
+}
+
+# An id that no record has: filtering on it keeps each source at one query per step even when
+# the page holds none of its records (an empty IN list would skip the query).
+_NO_ID = [0]
+
+
+def _address_label(record):
+    return ", ".join(
+        part for part in [record.line1, f"{record.postal_code} {record.city}".strip()] if part
+    )
+
+
+def _contact_label(record):
+    return f"{record.first_name} {record.last_name}".strip()
+
+
+def _grouping_label(record):
+    option = record.option
+    if option is None:
+        return f"#{record.option_id}"
+    return str(option)
+
+
+CUSTOMER_HISTORY_SOURCES = [
+    HistorySource(
+        key="customer",
+        model=Customer,
+        customer_field="id",
+        label=lambda record: record.name,
+        select_related=(
+            "industry",
+            "owner",
+            "payment_term",
+            "invoice_template",
+            "price_list",
+            "currency",
+            "invoice_language",
+            "einvoice_operator",
+        ),
+        order=10,
+    ),
+    HistorySource(
+        key="address",
+        model=Address,
+        customer_field="customer_id",
+        label=_address_label,
+        order=20,
+    ),
+    HistorySource(
+        key="contact",
+        model=Contact,
+        customer_field="customer_id",
+        label=_contact_label,
+        select_related=("address", "role"),
+        order=30,
+    ),
+    HistorySource(
+        key="grouping",
+        model=CustomerGroupingOption,
+        customer_field="customer_id",
+        label=_grouping_label,
+        select_related=("option__category",),
+        exclude=("option",),
+        order=40,
+    ),
+]
+
+
+@dataclass
+class FieldChange:
+    """One field of one change: its human name and the values before and after."""
+
+    field: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    """One row of the History tab."""
+
+    when: object
+    user: object
+    action: str  # "+" created, "~" changed, "-" deleted (django-simple-history's types)
+    object_type: str
+    object_label: str
+    source: str
+    source_detail: str
+    changes: list = field(default_factory=list)
+
+    @property
+    def user_name(self):
+        if self.user is None:
+            return ""
+        return self.user.get_full_name() or self.user.get_username()
+
+
+def all_sources():
+    """The customers app's own sources and those other apps registered, in display order."""
+    return sorted([*CUSTOMER_HISTORY_SOURCES, *history_sources], key=lambda s: s.order)
+
+
+def source_label(reason):
+    """``("Import", "customers.csv")`` for the stored reason ``"import: customers.csv"``."""
+    kind, _sep, detail = (reason or SOURCE_SYSTEM).partition(": ")
+    return str(SOURCE_LABELS.get(kind, kind)), detail
+
+
+def _display(model_field, record):
+    """The value of ``model_field`` in a historical record, as a person reads it."""
+    if model_field.is_relation:
+        if getattr(record, model_field.attname) is None:
+            return ""
+        related = getattr(record, model_field.name, None)
+        if related is None:  # the related row is gone: show its id
+            return f"#{getattr(record, model_field.attname)}"
+        if hasattr(related, "get_full_name") and related.get_full_name():
+            return related.get_full_name()
+        return str(related)
+    value = getattr(record, model_field.attname)
+    if value is None or value == "":
+        return ""
+    if isinstance(model_field, models.BooleanField):
+        return _("Yes") if value else _("No")
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if hasattr(value, "code") and hasattr(value, "name"):  # django-countries' Country
+        return str(value.name)
+    if isinstance(value, timezone.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return str(formats.localize(value))
+
+
+def _raw(model_field, record):
+    value = getattr(record, model_field.attname)
+    if hasattr(value, "code"):
+        return value.code
+    return value
+
+
+def _compared_fields(source):
+    excluded = ALWAYS_EXCLUDED | set(source.exclude)
+    excluded.add(source.customer_field.removesuffix("_id"))
+    return [
+        f
+        for f in source.model.history.model.tracked_fields
+        if f.name not in excluded and f.attname not in excluded
+    ]
+
+
+def _changes(source, record, previous):
+    fields = _compared_fields(source)
+    if record.history_type == "-":
+        return []
+    changes = []
+    for model_field in fields:
+        new = _display(model_field, record)
+        if record.history_type == "+" or previous is None:
+            if record.history_type == "+" and new:
+                changes.append(FieldChange(str(model_field.verbose_name), "", new))
+            continue
+        if _raw(model_field, record) != _raw(model_field, previous):
+            old = _display(model_field, previous)
+            changes.append(FieldChange(str(model_field.verbose_name), old, new))
+    return changes
+
+
+def _entries_of_source(source, history_ids):
+    """The entries of one source on the page: two queries, whatever their number."""
+    history_model = source.model.history.model
+    related = ("history_user", *source.select_related)
+    previous_id = (
+        history_model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
+        .order_by("-history_date", "-history_id")
+        .values("history_id")[:1]
+    )
+    records = list(
+        history_model.objects.filter(history_id__in=history_ids or _NO_ID)
+        .select_related(*related)
+        .annotate(previous_history_id=Subquery(previous_id))
+    )
+    previous_ids = [r.previous_history_id for r in records if r.previous_history_id]
+    previous = {
+        p.history_id: p
+        for p in history_model.objects.filter(history_id__in=previous_ids or _NO_ID).select_related(
+            *source.select_related
+        )
+    }
+    object_type = str(source.model._meta.verbose_name).capitalize()
+    entries = {}
+    for record in records:
+        source_name, detail = source_label(record.history_change_reason)
+        entries[record.history_id] = HistoryEntry(
+            when=record.history_date,
+            user=record.history_user,
+            action=record.history_type,
+            object_type=object_type,
+            object_label=source.label(record),
+            source=source_name,
+            source_detail=detail,
+            changes=_changes(source, record, previous.get(record.previous_history_id)),
+        )
+    return entries
+
+
+def customer_history_queryset(customer, sources=None):
+    """(source key, history id, date) of every change of the customer, newest first."""
+    parts = []
+    for source in sources or all_sources():
+        history_model = source.model.history.model
+        parts.append(
+            history_model.objects.filter(**{source.customer_field: customer.pk})
+            .annotate(source_key=Value(source.key, output_field=models.CharField()))
+            .values_list("history_id", "history_date", "source_key")
+            .order_by()
+        )
+    first, *rest = parts
+    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+
+
+def customer_history_page(customer, *, page_number=1, per_page=25):
+    """A page of the customer's history; ``page.object_list`` holds ``HistoryEntry`` rows."""
+    sources = all_sources()
+    paginator = Paginator(customer_history_queryset(customer, sources), per_page)
+    page = paginator.get_page(page_number)
+    rows = list(page.object_list)
+    entries = {}
+    for source in sources:
+        ids = [history_id for history_id, _when, key in rows if key == source.key]
+        entries[source.key] = _entries_of_source(source, ids)
+    page.object_list = [
+        entries[key][history_id]
+        for history_id, _when, key in rows
+        if history_id in entries.get(key, {})
+    ]
+    return page

@@ -1,0 +1,209 @@
+"""The card's History tab: every kind of change, with who, when, what and the source."""
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from customers import roles
+from customers.history import (
+    SOURCE_ADMIN,
+    SOURCE_BULK,
+    SOURCE_IMPORT,
+    ChangeSourceMiddleware,
+    change_source,
+    current_source,
+)
+from customers.models import CustomerGroupingOption
+from customers.selectors.history import customer_history_page
+from tests.factories import (
+    AddressFactory,
+    ContactFactory,
+    CustomerFactory,
+    GroupingOptionFactory,
+    IndustryFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
+
+
+def _url(customer, **params):
+    url = reverse("customers:customer_history", args=[customer.pk])
+    if params:
+        url += "?" + "&".join(f"{k}={v}" for k, v in params.items())
+    return url
+
+
+def _entries(customer, **kwargs):
+    return list(customer_history_page(customer, **kwargs).object_list)
+
+
+def test_customer_change_lists_field_with_old_and_new_value():
+    customer = CustomerFactory(name="Old name AB")
+    customer.name = "New name AB"
+    customer.save()
+    entry = _entries(customer)[0]
+    assert entry.action == "~"
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [
+        ("name", "Old name AB", "New name AB")
+    ]
+
+
+def test_foreign_key_change_shows_names_not_ids():
+    customer = CustomerFactory(industry=IndustryFactory(name="Bygg"))
+    customer.industry = IndustryFactory(name="Konsult")
+    customer.save()
+    change = _entries(customer)[0].changes[0]
+    assert (change.field, change.old, change.new) == ("industry", "Bygg", "Konsult")
+
+
+def test_changes_are_listed_newest_first():
+    customer = CustomerFactory(name="First")
+    for name in ["Second", "Third"]:
+        customer.name = name
+        customer.save()
+    assert [e.changes[0].new for e in _entries(customer)][:2] == ["Third", "Second"]
+
+
+def test_entry_names_the_user_who_made_the_change():
+    user = UserFactory(first_name="Greta", last_name="Garbo")
+    customer = CustomerFactory()
+    customer.name = "Changed"
+    customer._history_user = user
+    customer.save()
+    assert _entries(customer)[0].user_name == "Greta Garbo"
+
+
+@pytest.mark.parametrize(
+    ("source", "detail", "expected", "expected_detail"),
+    [
+        (SOURCE_IMPORT, "kunder.csv", "Import", "kunder.csv"),
+        (SOURCE_BULK, "", "Bulk action", ""),
+        (SOURCE_ADMIN, "", "Admin", ""),
+    ],
+)
+def test_entry_shows_the_source_of_the_change(source, detail, expected, expected_detail):
+    customer = CustomerFactory()
+    with change_source(source, detail):
+        customer.name = "Changed"
+        customer.save()
+    entry = _entries(customer)[0]
+    assert (entry.source, entry.source_detail) == (expected, expected_detail)
+
+
+@pytest.mark.parametrize(("path", "expected"), [("/customers/1/", "form"), ("/admin/x/", "admin")])
+def test_middleware_stamps_requests_as_form_or_admin(rf, path, expected):
+    seen = {}
+
+    def view(request):
+        seen["source"] = current_source()
+
+    ChangeSourceMiddleware(view)(rf.post(path))
+    assert seen["source"] == expected
+
+
+def test_address_contact_and_grouping_changes_appear_on_the_customer_history():
+    customer = CustomerFactory()
+    address = AddressFactory(customer=customer, line1="Storgatan 1", postal_code="111 22")
+    address.city = "Uppsala"
+    address.save()
+    ContactFactory(customer=customer, first_name="Anna", last_name="Berg")
+    option = GroupingOptionFactory(name="North", category__name="Region")
+    assignment = CustomerGroupingOption.objects.create(customer=customer, option=option)
+    assignment.delete()
+    kinds = [(e.object_type, e.action, e.object_label) for e in _entries(customer)]
+    assert kinds[:4] == [
+        ("Customer grouping", "-", "Region\\North"),
+        ("Customer grouping", "+", "Region\\North"),
+        ("Contact", "+", "Anna Berg"),
+        ("Address", "~", "Storgatan 1, 111 22 Uppsala"),
+    ]
+
+
+def test_other_customers_changes_are_not_shown():
+    customer = CustomerFactory()
+    other = CustomerFactory()
+    AddressFactory(customer=other)
+    ContactFactory(customer=other)
+    assert {e.object_type for e in _entries(customer)} == {"Customer"}
+
+
+def test_created_entry_lists_initial_values():
+    customer = CustomerFactory(name="Nya Kunden AB")
+    entry = _entries(customer)[-1]
+    assert entry.action == "+"
+    assert ("name", "Nya Kunden AB") in [(c.field, c.new) for c in entry.changes]
+
+
+def test_bookkeeping_fields_are_not_listed_as_changes():
+    customer = CustomerFactory()
+    customer.version += 1
+    customer.name = "Changed"
+    customer.save()
+    assert [c.field for c in _entries(customer)[0].changes] == ["name"]
+
+
+def test_history_is_paginated(reader_client):
+    customer = CustomerFactory()
+    for i in range(30):
+        customer.name = f"Name {i}"
+        customer.save()
+    first = reader_client.get(_url(customer))
+    second = reader_client.get(_url(customer, page=2))
+    assert len(first.context["entries"]) == 25
+    assert len(second.context["entries"]) == 6  # 30 changes + the creation
+
+
+def test_history_tab_renders_changes_escaped(reader_client):
+    customer = CustomerFactory(name="<b>bold</b>")
+    customer.name = "<script>alert(1)</script>"
+    customer.save()
+    body = reader_client.get(_url(customer)).content.decode()
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>alert(1)</script>" not in body
+
+
+def test_history_tab_permissions(client, make_user):
+    customer = CustomerFactory()
+    assert client.get(_url(customer)).status_code == 302
+    client.force_login(make_user())
+    assert client.get(_url(customer)).status_code == 403
+    client.force_login(make_user(roles.READ_ONLY))
+    assert client.get(_url(customer)).status_code == 200
+    missing = reverse("customers:customer_history", args=[customer.pk + 1000])
+    assert client.get(missing).status_code == 404
+
+
+def _history_rows(customer, n):
+    for i in range(n):
+        address = AddressFactory(customer=customer)
+        address.city = f"City {i}"
+        address.save()
+        ContactFactory(customer=customer)
+        customer.name = f"Name {i}"
+        customer.save()
+        CustomerGroupingOption.objects.create(customer=customer, option=GroupingOptionFactory())
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_history_tab_query_count_is_fixed(reader_client, django_assert_num_queries, rows):
+    customer = CustomerFactory(industry=IndustryFactory())
+    _history_rows(customer, rows)
+    reader_client.get(_url(customer))  # warm the session and permission caches
+    with django_assert_num_queries(_expected_queries()):
+        response = reader_client.get(_url(customer))
+    assert response.status_code == 200
+
+
+def _expected_queries():
+    from customers.selectors.history import all_sources
+
+    # session, user, user's permissions (2: user and group perms), customer, count, page,
+    # then two per history source.
+    return 7 + 2 * len(all_sources())
