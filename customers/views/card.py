@@ -16,6 +16,7 @@ from ..permissions import (
     may_see_financials,
 )
 from ..registry import card_tabs
+from ..selectors.customers import customer_has_dependents
 
 
 class CustomerCardMixin(PermissionRequiredMixin):
@@ -63,6 +64,8 @@ class CustomerCardMixin(PermissionRequiredMixin):
             ],
             can_edit=self.can_edit,
             can_delete=may_delete_customer(user, customer),
+            # Called by the template only after can_delete, so only deleters pay the queries.
+            has_dependents=lambda: customer_has_dependents(customer),
             can_see_financials=may_see_financials(user),
         )
         return context

@@ -18,6 +18,7 @@ from ..forms.customers import (
 )
 from ..permissions import ADD, CHANGE, DELETE, VIEW, may_add_customers, may_delete_customer
 from ..registry import card_sections
+from ..selectors.contact_details import contact_details
 from ..selectors.customers import customer_has_dependents, customer_list, possible_duplicates
 from ..services import customers as services
 from ..services.versioning import StaleObjectError
@@ -100,6 +101,14 @@ class CustomerDetailView(CustomerCardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The addresses and contacts sections (issue 3's selectors).
+        context.update(
+            contact_details(
+                customer=self.customer,
+                user=self.request.user,
+                show_inactive=self.request.GET.get("show_inactive") == "1",
+            )
+        )
         context["card_sections"] = [
             {
                 "key": s.key,
@@ -234,13 +243,3 @@ class CustomerDeleteView(CustomerCardMixin, TemplateView):
             )
         messages.success(request, _("Customer %(name)s was deleted.") % {"name": name})
         return HttpResponseRedirect(reverse("customers:customer_list"))
-
-
-class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
-    template_name = "customers/card/settings.html"
-    card_tab = "settings"
-
-
-class CustomerHistoryTabView(CustomerCardMixin, TemplateView):
-    template_name = "customers/card/history.html"
-    card_tab = "history"

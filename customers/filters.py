@@ -1,0 +1,90 @@
+"""Filters of the customer list (django-filter)."""
+
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Customer, Industry
+from .selectors.customers import customer_owner_choices
+
+STATUS_ACTIVE = "active"
+STATUS_INACTIVE = "inactive"
+STATUS_ALL = "all"
+
+
+class StableOrderingFilter(django_filters.OrderingFilter):
+    """Orders as chosen, then by pk, so equal names never swap places between pages."""
+
+    def filter(self, qs, value):
+        qs = super().filter(qs, value)
+        return qs.order_by(*qs.query.order_by, "pk")
+
+
+class CustomerListFilter(django_filters.FilterSet):
+    """Search, industry, owner, active/inactive (active unless chosen) and sort order."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method="filter_search",
+        widget=forms.TextInput(
+            attrs={
+                "placeholder": _("Number, name, org/VAT number or city"),
+                "type": "search",
+                "autofocus": True,
+            }
+        ),
+    )
+    industry = django_filters.ModelChoiceFilter(
+        label=_("Industry"),
+        queryset=Industry.objects.all(),
+        empty_label=_("All industries"),
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Customer owner"),
+        queryset=lambda request: customer_owner_choices(),
+        empty_label=_("All owners"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        choices=[
+            (STATUS_ACTIVE, _("Active")),
+            (STATUS_INACTIVE, _("Inactive")),
+            (STATUS_ALL, _("Active and inactive")),
+        ],
+        method="filter_status",
+        empty_label=None,
+    )
+    sort = StableOrderingFilter(
+        label=_("Sort by"),
+        fields=(("name", "name"), ("number", "number")),
+        field_labels={"name": _("Name"), "number": _("Customer number")},
+        empty_label=None,
+    )
+
+    class Meta:
+        model = Customer
+        fields = ["q", "industry", "owner", "status"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        # Without a choice the list shows active customers, sorted by name.
+        data = data.copy() if data is not None else {}
+        if not data.get("status"):
+            data["status"] = STATUS_ACTIVE
+        if not data.get("sort"):
+            data["sort"] = "name"
+        super().__init__(data, *args, **kwargs)
+        self.form.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        for name, field in self.form.fields.items():
+            css = "form-control" if name == "q" else "form-select kk-autosubmit"
+            field.widget.attrs["class"] = css
+            field.widget.attrs["data-testid"] = f"filter-{name}"
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_status(self, queryset, name, value):
+        if value == STATUS_INACTIVE:
+            return queryset.filter(is_active=False)
+        if value == STATUS_ALL:
+            return queryset
+        return queryset.filter(is_active=True)
