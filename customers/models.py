@@ -532,3 +532,31 @@ class Contact(Stamped):
             raise ValidationError(
                 {"address": _("The address belongs to another customer.")}, code="foreign_address"
             )
+
+
+class ImportUpload(models.Model):
+    """A file uploaded for import, kept between the review and the confirm of the admin import.
+
+    Stored in the database (not on a local disk) so that the confirm may reach any app server;
+    only the user who uploaded it may confirm it, and it is deleted on confirm or after a day.
+    """
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    content = models.BinaryField(_("content"))
+    size = models.PositiveBigIntegerField(_("size"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.CASCADE,
+        null=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("import upload")
+        verbose_name_plural = _("import uploads")
+
+    def __str__(self):
+        return self.file_name
