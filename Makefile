@@ -48,5 +48,12 @@ messages: setup
 	$(PY) manage.py makemessages -l sv --no-obsolete --add-location file --ignore ".venv/*" --ignore "node_modules/*"
 	$(PY) manage.py compilemessages -l sv --ignore ".venv/*" --ignore "node_modules/*"
 
+# Load test (bench/loadtest.py): gunicorn with settings.prod on PostgreSQL on loopback, 32 clients.
+# make loadtest DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_loadtest LOADTEST_ARGS="--duration 60"
+LOADTEST_ARGS ?=
+loadtest: setup
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL=postgres://...@127.0.0.1/<db>" && exit 2)
+	DATABASE_URL=$(DATABASE_URL) $(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
