@@ -56,6 +56,17 @@ class ActivityType(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def icon_name(self):
+        """The configured Bootstrap icon, else one that fits the category."""
+        return self.icon or {
+            self.MEETING: "people",
+            self.CALL: "telephone",
+            self.TASK: "check2-square",
+            self.EMAIL: "envelope",
+            self.SALES_EVENT: "megaphone",
+        }.get(self.category, "calendar-event")
+
 
 class Activity(models.Model):
     """Something planned or done with a customer, perhaps within one of its projects."""

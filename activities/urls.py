@@ -1,10 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "activities"
 
 urlpatterns = [
-    path(
-        "", TemplateView.as_view(template_name="activities/placeholder.html"), name="activity_list"
-    ),
+    path("", views.ActivityListView.as_view(), name="activity_list"),
+    path("new/", views.ActivityCreateView.as_view(), name="activity_create"),
+    path("<int:pk>/edit/", views.ActivityUpdateView.as_view(), name="activity_update"),
+    path("<int:pk>/done/", views.ActivityMarkDoneView.as_view(), name="activity_mark_done"),
 ]

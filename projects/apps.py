@@ -10,6 +10,5 @@ class ProjectsConfig(AppConfig):
         from customers.registry import CardTab, register_tab
 
         register_tab(CardTab("projects", _("Sales & Projects"), "projects:customer_projects", 20))
-        register_tab(
-            CardTab("collaboration", _("Collaboration"), "projects:customer_collaboration", 30)
-        )
+        # The Collaboration tab merges notes with activities, so the activities app, which may
+        # import projects, registers it (activities/apps.py).

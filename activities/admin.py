@@ -1,0 +1,30 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import Activity, ActivityType
+
+
+@admin.register(ActivityType)
+class ActivityTypeAdmin(admin.ModelAdmin):
+    list_display = ["name", "category", "icon", "is_default", "is_active", "order"]
+    list_editable = ["order"]
+    list_filter = ["category", "is_active"]
+    search_fields = ["name"]
+
+    def has_delete_permission(self, request, obj=None):
+        # A type in use is deactivated, not deleted.
+        if obj is not None and obj.activities.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(Activity)
+class ActivityAdmin(SimpleHistoryAdmin):
+    list_display = ["subject", "type", "starts_at", "customer", "project", "owner", "is_done"]
+    list_filter = ["type", "is_done"]
+    search_fields = ["subject", "customer__name", "project__name"]
+    raw_id_fields = ["customer", "project", "owner", "participant_contacts"]
+    filter_horizontal = ["participant_users"]
+    list_select_related = ["type", "customer", "project", "owner"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
+    date_hierarchy = "starts_at"

@@ -1,0 +1,96 @@
+"""Activity form: the customer is fixed by where it opens; project and contacts stay within it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact
+from projects.forms import active_users
+from projects.models import Project
+
+from .models import Activity, ActivityType
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class ActivityForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "subject",
+            "type",
+            "starts_at",
+            "ends_at",
+            "is_all_day",
+            "location",
+            "project",
+            "owner",
+            "participant_users",
+            "participant_contacts",
+            "notes",
+        ]
+        widgets = {
+            "starts_at": DateTimeInput,
+            "ends_at": DateTimeInput,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+            "participant_users": forms.SelectMultiple(attrs={"size": 5}),
+            "participant_contacts": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, user, customer, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.customer = customer
+        types = ActivityType.objects.filter(is_active=True)
+        if self.instance.pk:
+            types = types | ActivityType.objects.filter(pk=self.instance.type_id)
+            self.fields["version"].initial = self.instance.version
+        else:
+            del self.fields["version"]
+            self.fields["owner"].initial = user.pk
+            default = types.filter(is_default=True).first()
+            if default:
+                self.fields["type"].initial = default.pk
+        self.fields["type"].queryset = types.order_by("order", "name")
+        self.fields["owner"].queryset = active_users()
+        self.fields["participant_users"].queryset = active_users()
+        for name in ("starts_at", "ends_at"):
+            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+        if customer is None:
+            # An activity of no customer has neither project nor contacts.
+            del self.fields["project"]
+            del self.fields["participant_contacts"]
+        else:
+            # A forged project or contact of another customer fails as an invalid choice.
+            current = self.instance.project_id
+            self.fields["project"].queryset = projects.filter(customer=customer).filter(
+                **({} if current else {"is_closed": False})
+            ).order_by("-number") | Project.objects.filter(pk=current, customer=customer)
+            self.fields["project"].help_text = _("The activity's customer is the project's.")
+            self.fields["participant_contacts"].queryset = Contact.objects.filter(
+                customer=customer, is_active=True
+            ).order_by("last_name", "first_name") | Contact.objects.filter(
+                pk__in=self.instance.participant_contacts.values("pk") if self.instance.pk else []
+            )
+
+    def clean(self):
+        cleaned = super().clean()
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", _("The activity cannot end before it starts."))
+        return cleaned
+
+    def _post_clean(self):
+        # activities.services checks the instance with every rule before it saves.
+        pass
+
+    def service_kwargs(self):
+        data = {k: v for k, v in self.cleaned_data.items() if k != "version"}
+        data.setdefault("project", None)
+        data.setdefault("participant_contacts", [])
+        return data

@@ -1,0 +1,114 @@
+"""Reads that feed the activity pages, the card's Activities section and the Collaboration tab.
+
+Every function runs a fixed number of queries whatever the number of rows.
+"""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.db.models import CharField, Count, F, Q, Value
+from django.urls import reverse
+from django.utils import timezone
+
+from projects.models import Project, ProjectNote
+
+from .models import Activity
+
+CARD_UPCOMING_LIMIT = 10
+CARD_OVERDUE_LIMIT = 10
+CARD_DONE_LIMIT = 5
+
+
+def may_add_activity(user):
+    return bool(user and user.is_authenticated and user.has_perm("activities.add_activity"))
+
+
+def card_activities_context(request, customer):
+    """The Activities section of the Contact details tab.
+
+    Every activity of the customer, with or without a project: upcoming first (soonest
+    first), then overdue, then the most recently done, each list limited, plus the counts and
+    a link to the full list. Four queries.
+    """
+    user = request.user
+    now = timezone.now()
+    activities = Activity.objects.visible_to(user).filter(customer=customer)
+    rows = activities.select_related("type", "owner", "project")
+    counts = activities.aggregate(
+        upcoming=Count("pk", filter=Q(is_done=False, starts_at__gte=now)),
+        overdue=Count("pk", filter=Q(is_done=False, starts_at__lt=now)),
+        done=Count("pk", filter=Q(is_done=True)),
+    )
+    list_url = reverse("activities:activity_list")
+    return {
+        "customer": customer,
+        "upcoming": list(rows.upcoming(now).order_by("starts_at", "id")[:CARD_UPCOMING_LIMIT]),
+        "overdue": list(rows.overdue(now).order_by("-starts_at", "-id")[:CARD_OVERDUE_LIMIT]),
+        "done": list(
+            rows.done().order_by(F("done_at").desc(nulls_last=True), "-starts_at", "-id")[
+                :CARD_DONE_LIMIT
+            ]
+        ),
+        "counts": counts,
+        "total": counts["upcoming"] + counts["overdue"] + counts["done"],
+        "list_url": f"{list_url}?scope=all&customer={customer.pk}",
+        "can_add": may_add_activity(user),
+        "add_url": f"{reverse('activities:activity_create')}?customer={customer.pk}",
+    }
+
+
+def collaboration_timeline(*, customer, user, project=None, page=None):
+    """One feed, newest first, of the notes and activities of all the customer's projects.
+
+    An activity is dated by its start, a note by when it was posted. The two tables are
+    merged in the database (a UNION of (kind, pk, date)), so a page costs four queries: the
+    count, the page of keys, then the notes and the activities on it with what they show.
+    """
+    notes = ProjectNote.objects.visible_to(user).filter(project__customer=customer)
+    activities = Activity.objects.visible_to(user).filter(customer=customer, project__isnull=False)
+    if project is not None:
+        notes = notes.filter(project=project)
+        activities = activities.filter(project=project)
+    keys = (
+        notes.annotate(kind=Value("note", output_field=CharField()), date=F("created_at"))
+        .values_list("kind", "pk", "date")
+        .order_by()
+        .union(
+            activities.annotate(
+                kind=Value("activity", output_field=CharField()), date=F("starts_at")
+            )
+            .values_list("kind", "pk", "date")
+            .order_by(),
+            all=True,
+        )
+        .order_by("-date", "-pk")
+    )
+    page_obj = Paginator(keys, settings.KUNDKORT_PAGE_SIZE).get_page(page)
+    entries = list(page_obj.object_list)
+    note_ids = [pk for kind, pk, _date in entries if kind == "note"]
+    activity_ids = [pk for kind, pk, _date in entries if kind == "activity"]
+    notes_by_pk = (
+        ProjectNote.objects.select_related("project", "author").in_bulk(note_ids)
+        if note_ids
+        else {}
+    )
+    activities_by_pk = (
+        Activity.objects.select_related("project", "type", "owner").in_bulk(activity_ids)
+        if activity_ids
+        else {}
+    )
+    items = []
+    for kind, pk, date in entries:
+        obj = notes_by_pk.get(pk) if kind == "note" else activities_by_pk.get(pk)
+        if obj is not None:
+            items.append({"kind": kind, "date": date, "object": obj, "project": obj.project})
+    return page_obj, items
+
+
+def collaboration_projects(*, customer, user):
+    """The customer's projects for the timeline's filter and the note form (one query)."""
+    return list(
+        Project.objects.visible_to(user)
+        .filter(customer=customer)
+        .only("pk", "number", "name", "is_closed", "customer_id")
+        .order_by("is_closed", "-number")
+    )

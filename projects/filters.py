@@ -1,0 +1,66 @@
+"""Filters of the project list (django-filter)."""
+
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .models import Project, SalesStatus
+
+STATE_OPEN = "open"
+STATE_CLOSED = "closed"
+STATE_ALL = "all"
+
+
+class ProjectFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search")
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=Project.KIND_CHOICES, empty_label=_("All kinds")
+    )
+    sales_status = django_filters.ModelChoiceFilter(
+        label=_("Sales status"),
+        queryset=SalesStatus.objects.order_by("order", "name"),
+        empty_label=_("All statuses"),
+    )
+    owner = django_filters.ModelChoiceFilter(
+        label=_("Owner"),
+        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        empty_label=_("All owners"),
+    )
+    customer = django_filters.NumberFilter(
+        field_name="customer_id", widget=forms.HiddenInput, label=_("Customer")
+    )
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[
+            (STATE_OPEN, _("Ongoing")),
+            (STATE_CLOSED, _("Closed")),
+            (STATE_ALL, _("Ongoing and closed")),
+        ],
+        empty_label=None,
+        method="filter_state",
+    )
+
+    class Meta:
+        model = Project
+        fields = ["q", "kind", "sales_status", "owner", "customer", "state"]
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else {}
+        data.setdefault("state", STATE_OPEN)
+        super().__init__(data, *args, **kwargs)
+        for field in self.form.fields.values():
+            css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault(
+                "class", css + (" form-control-sm" if "control" in css else "")
+            )
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_state(self, queryset, name, value):
+        if value == STATE_CLOSED:
+            return queryset.filter(is_closed=True)
+        if value == STATE_ALL:
+            return queryset
+        return queryset.filter(is_closed=False)

@@ -1,0 +1,171 @@
+"""Project forms: create and edit (calling projects.services), status, notes, the chooser."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Contact, Currency, Customer
+
+from .models import Project, ProjectNote, SalesStatus
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def active_users():
+    return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name")
+
+
+class ProjectForm(forms.ModelForm):
+    """Create or edit a project. The customer is chosen before the form opens and kept fixed;
+    the contact can only be one of that customer's contacts."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Project
+        fields = [
+            "customer",
+            "name",
+            "kind",
+            "contact",
+            "owner",
+            "sales_status",
+            "expected_value",
+            "currency",
+            "expected_order_date",
+            "probability",
+            "start_date",
+            "deadline",
+            "description",
+        ]
+        widgets = {
+            "customer": forms.HiddenInput,
+            "expected_order_date": DateInput,
+            "start_date": DateInput,
+            "deadline": DateInput,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, customers, customer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.customer = customer
+        # The customer must be one the user may edit: a forged id fails as an invalid choice.
+        self.fields["customer"].queryset = customers
+        self.fields["customer"].initial = customer.pk
+        self.fields["contact"].queryset = Contact.objects.filter(customer=customer).order_by(
+            "last_name", "first_name"
+        )
+        self.fields["owner"].queryset = active_users()
+        statuses = SalesStatus.objects.filter(is_active=True)
+        currencies = Currency.objects.filter(is_active=True)
+        if self.instance.pk:
+            # Keep a value that was deactivated after it was chosen.
+            statuses = SalesStatus.objects.filter(
+                pk__in=statuses.values("pk")
+            ) | SalesStatus.objects.filter(pk=self.instance.sales_status_id)
+            currencies = Currency.objects.filter(
+                pk__in=currencies.values("pk")
+            ) | Currency.objects.filter(pk=self.instance.currency_id)
+            del self.fields["kind"]
+            self.fields["version"].initial = self.instance.version
+            if not self.instance.is_sales:
+                del self.fields["sales_status"]
+        else:
+            del self.fields["version"]
+            self.fields["kind"].initial = Project.SALES
+            self.fields["owner"].initial = user.pk
+            self.fields["currency"].initial = customer.currency_id
+        if "sales_status" in self.fields:
+            self.fields["sales_status"].queryset = statuses.order_by("order", "name")
+            self.fields["sales_status"].help_text = _(
+                "Won sets the probability to 100 %; lost closes the project."
+            )
+        self.fields["currency"].queryset = currencies.order_by("code")
+
+    def clean_customer(self):
+        customer = self.cleaned_data["customer"]
+        if customer.pk != self.customer.pk:
+            raise forms.ValidationError(_("The customer cannot change here."))
+        return customer
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Project.DELIVERY:
+            cleaned["sales_status"] = None
+        return cleaned
+
+    def _post_clean(self):
+        # The services run full_clean() with the rules; skip ModelForm's own instance check,
+        # which would judge the instance before the services set number and status.
+        pass
+
+    def service_kwargs(self):
+        data = {k: v for k, v in self.cleaned_data.items() if k not in {"version", "kind"}}
+        data.pop("customer", None)
+        return data
+
+
+class CustomerChooserForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find the customer"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name, number, organisation number or city"), "autofocus": True}
+        ),
+    )
+
+
+def choose_customers(customers, text, limit=20):
+    """The first ``limit`` customers matching ``text`` for the chooser (one query)."""
+    if not (text or "").strip():
+        return []
+    return list(customers.active().search(text).order_by("name", "number")[:limit])
+
+
+class SalesStatusForm(forms.Form):
+    sales_status = forms.ModelChoiceField(
+        label=_("Sales status"), queryset=SalesStatus.objects.none()
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sales_status"].queryset = SalesStatus.objects.filter(is_active=True)
+        self.fields["sales_status"].initial = project.sales_status_id
+        self.fields["version"].initial = project.version
+
+
+class ProjectNoteForm(forms.ModelForm):
+    class Meta:
+        model = ProjectNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"text": _("New note")}
+
+
+class CustomerNoteForm(forms.ModelForm):
+    """A note posted from the Collaboration tab: the user chooses one of the customer's projects."""
+
+    class Meta:
+        model = ProjectNote
+        fields = ["project", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        labels = {"text": _("New note")}
+
+    def __init__(self, *args, projects, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = projects
+        self.fields["project"].empty_label = None
+
+    def _post_clean(self):
+        pass
+
+
+def customers_for_projects(user):
+    return Customer.objects.editable_by(user)
