@@ -45,7 +45,8 @@ def normalise_organisation_number(value, country):
             % {"number": value, "country": country, "reason": _reason(exc)},
             code="invalid_organisation_number",
         ) from exc
-    return module.format(compact)
+    # Not every module formats (Danish CVR numbers are written as 8 plain digits).
+    return getattr(module, "format", module.compact)(compact)
 
 
 def normalise_vat_number(value, country=""):
