@@ -8,6 +8,7 @@ these, so a number is judged the same way everywhere.
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django_countries import countries
 from stdnum.dk import cvr
 from stdnum.eu import vat as eu_vat
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidFormat, InvalidLength
@@ -42,7 +43,11 @@ def normalise_organisation_number(value, country):
     except Exception as exc:  # stdnum raises subclasses of ValidationError of its own
         raise ValidationError(
             _("Organisation number %(number)s is not valid for %(country)s: %(reason)s.")
-            % {"number": value, "country": country, "reason": _reason(exc)},
+            % {
+                "number": value,
+                "country": countries.name(str(country).upper()) or country,
+                "reason": _reason(exc),
+            },
             code="invalid_organisation_number",
         ) from exc
     # Not every module formats (Danish CVR numbers are written as 8 plain digits).
@@ -59,10 +64,11 @@ def normalise_vat_number(value, country=""):
     if country == "NO" or candidate.startswith("NO"):
         from stdnum.no import mva
 
+        digits = candidate[2:] if candidate.startswith("NO") else candidate
+        if not digits.endswith("MVA"):
+            digits += "MVA"  # Norwegian VAT numbers are the organisation number + MVA
         try:
-            return mva.compact(
-                mva.validate(candidate if candidate.startswith("NO") else "NO" + candidate)
-            )
+            return "NO" + mva.compact(mva.validate(digits))
         except Exception as exc:
             raise ValidationError(
                 _("VAT number %(number)s is not valid: %(reason)s.")
@@ -75,9 +81,12 @@ def normalise_vat_number(value, country=""):
     try:
         return eu_vat.compact(eu_vat.validate(candidate))
     except Exception as exc:
+        reason = _reason(exc)
+        if candidate.startswith("SE") and not isinstance(exc, InvalidChecksum):
+            reason = _("a Swedish VAT number is SE, the 10-digit organisation number and 01")
         raise ValidationError(
             _("VAT number %(number)s is not valid: %(reason)s.")
-            % {"number": value, "reason": _reason(exc)},
+            % {"number": value, "reason": reason},
             code="invalid_vat_number",
         ) from exc
 
