@@ -1,10 +1,23 @@
 """Admin pages of the customer register: lookups administrators configure, and more."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
-from .models import ContactRole
+from .models import (
+    ContactRole,
+    Currency,
+    CustomerGroupingOption,
+    EInvoiceOperator,
+    GroupingCategory,
+    GroupingOption,
+    InvoiceLanguage,
+    InvoiceTemplate,
+    PaymentTerm,
+    PriceList,
+)
 
 
 @admin.register(ContactRole)
@@ -29,3 +42,164 @@ class ContactRoleAdmin(admin.ModelAdmin):
         if obj is not None and obj.contact_set.exists():
             return False
         return super().has_delete_permission(request, obj)
+
+
+# --- Billing lookups and customer grouping (issue 4) -------------------------------------------
+
+
+def _protected_in_use(obj):
+    """Whether any row points at ``obj`` through a PROTECT foreign key (so it cannot go)."""
+    for rel in obj._meta.related_objects:
+        if rel.on_delete is not models.PROTECT or rel.many_to_many:
+            continue
+        if rel.related_model._default_manager.filter(**{rel.field.name: obj}).exists():
+            return True
+    return False
+
+
+class InUseLookupAdmin(admin.ModelAdmin):
+    """A lookup in use cannot be deleted (PROTECT): the admin hides Delete and says to
+    deactivate it instead; the list shows how many customers use each value."""
+
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_customer_count=Count("customer"))
+
+    @admin.display(description=_("customers"), ordering="_customer_count")
+    def customer_count(self, obj):
+        return obj._customer_count
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and _protected_in_use(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        if request.method == "GET" and obj is not None and _protected_in_use(obj):
+            messages.info(
+                request,
+                _(
+                    "%(value)s is in use, so it cannot be deleted. Untick Active to "
+                    "deactivate it: customers keep it, but it is no longer offered."
+                )
+                % {"value": obj},
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
+@admin.register(PaymentTerm)
+class PaymentTermAdmin(InUseLookupAdmin):
+    list_display = ["name", "days", "is_active", "order", "customer_count"]
+    list_editable = ["days", "is_active", "order"]
+    fields = ["name", "days", "is_active", "order"]
+
+
+@admin.register(InvoiceTemplate)
+class InvoiceTemplateAdmin(InUseLookupAdmin):
+    list_display = ["name", "is_active", "order", "customer_count"]
+    list_editable = ["is_active", "order"]
+    fields = ["name", "is_active", "order"]
+
+
+@admin.register(PriceList)
+class PriceListAdmin(InUseLookupAdmin):
+    list_display = ["name", "currency", "is_active", "order", "customer_count"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active", "currency"]
+    list_select_related = ["currency"]
+    fields = ["name", "currency", "is_active", "order"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "currency":
+            kwargs["queryset"] = Currency.objects.filter(is_active=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Currency)
+class CurrencyAdmin(InUseLookupAdmin):
+    list_display = ["code", "name", "is_active", "customer_count"]
+    list_editable = ["is_active"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "is_active"]
+
+
+@admin.register(InvoiceLanguage)
+class InvoiceLanguageAdmin(InUseLookupAdmin):
+    list_display = ["name", "code", "is_active", "customer_count"]
+    list_editable = ["is_active"]
+    search_fields = ["code", "name"]
+    fields = ["code", "name", "is_active"]
+
+
+@admin.register(EInvoiceOperator)
+class EInvoiceOperatorAdmin(InUseLookupAdmin):
+    list_display = ["name", "address_format", "is_active", "order", "customer_count"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active", "address_format"]
+    fields = ["name", "address_format", "is_active", "order"]
+
+
+class GroupingOptionInline(admin.TabularInline):
+    """Options of a category. One held by customers cannot be deleted: deactivate it."""
+
+    model = GroupingOption
+    fields = ["name", "is_active", "order"]
+    extra = 3
+    ordering = ["order", "name"]
+
+
+class GroupingCategoryForm(forms.ModelForm):
+    class Meta:
+        model = GroupingCategory
+        fields = ["name", "description", "selection", "is_active", "order"]
+
+    def clean_selection(self):
+        selection = self.cleaned_data["selection"]
+        category = self.instance
+        if (
+            category.pk
+            and selection == GroupingCategory.SINGLE
+            and CustomerGroupingOption.objects.filter(option__category=category)
+            .values("customer")
+            .annotate(n=Count("pk"))
+            .filter(n__gt=1)
+            .exists()
+        ):
+            raise forms.ValidationError(
+                _(
+                    "Some customers hold several options of this category, so it cannot "
+                    "become single choice. Remove the extra options first (customer report)."
+                )
+            )
+        return selection
+
+
+@admin.register(GroupingCategory)
+class GroupingCategoryAdmin(admin.ModelAdmin):
+    """A grouping category with its options inline."""
+
+    form = GroupingCategoryForm
+    list_display = ["name", "selection", "is_active", "order", "option_count"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active", "selection"]
+    search_fields = ["name", "options__name"]
+    inlines = [GroupingOptionInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_option_count=Count("options"))
+
+    @admin.display(description=_("options"), ordering="_option_count")
+    def option_count(self, obj):
+        return obj._option_count
+
+    def has_delete_permission(self, request, obj=None):
+        # Options are PROTECTed by their category; one with options is deactivated instead.
+        if obj is not None and obj.options.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+# --- end of billing lookups and customer grouping (issue 4) ---

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import addresses, contacts, customers, history
+from .views import addresses, contacts, customers, history, settings_tab
 
 app_name = "customers"
 
@@ -26,7 +26,9 @@ urlpatterns = [
     ),
     path("<int:pk>/delete/", customers.CustomerDeleteView.as_view(), name="customer_delete"),
     path(
-        "<int:pk>/settings/", customers.CustomerSettingsTabView.as_view(), name="customer_settings"
+        "<int:pk>/settings/",
+        settings_tab.CustomerSettingsTabView.as_view(),
+        name="customer_settings",
     ),
     path("<int:pk>/history/", history.CustomerHistoryTabView.as_view(), name="customer_history"),
     # Addresses and contacts on the Contact details tab (issue 3).

@@ -1,0 +1,227 @@
+"""Forms of the Customer settings tab: billing defaults and the customer's grouping options."""
+
+from django import forms
+from django.core.validators import MinValueValidator
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..models import (
+    Currency,
+    Customer,
+    EInvoiceOperator,
+    InvoiceLanguage,
+    InvoiceTemplate,
+    PaymentTerm,
+    PriceList,
+)
+
+
+def _active_or_current(queryset, current_pk):
+    """Active values, plus the one the customer has now even when it was deactivated."""
+    condition = Q(is_active=True)
+    if current_pk:
+        condition |= Q(pk=current_pk)
+    return queryset.filter(condition)
+
+
+class LookupChoiceField(forms.ModelChoiceField):
+    """Marks a deactivated value, which is only offered because the customer still has it."""
+
+    def label_from_instance(self, obj):
+        label = self.describe(obj)
+        if not obj.is_active:
+            return _("%(value)s (inactive)") % {"value": label}
+        return label
+
+    def describe(self, obj):
+        return str(obj)
+
+
+class PriceListChoiceField(LookupChoiceField):
+    def describe(self, obj):
+        return f"{obj.name} ({obj.currency.code})" if obj.currency_id else obj.name
+
+
+class CurrencyChoiceField(LookupChoiceField):
+    def describe(self, obj):
+        return f"{obj.code} – {obj.name}"
+
+
+class OperatorChoiceField(LookupChoiceField):
+    def describe(self, obj):
+        if obj.address_format == EInvoiceOperator.FORMAT_FREE:
+            return obj.name
+        return f"{obj.name} ({obj.get_address_format_display()})"
+
+
+class CustomerSettingsForm(forms.ModelForm):
+    """The billing defaults; ``version`` is the customer's version when the form was opened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Customer
+        fields = [
+            "payment_term",
+            "invoice_template",
+            "price_list",
+            "currency",
+            "invoice_language",
+            "overdue_interest",
+            "einvoice_address",
+            "einvoice_operator",
+        ]
+        field_classes = {
+            "payment_term": LookupChoiceField,
+            "invoice_template": LookupChoiceField,
+            "price_list": PriceListChoiceField,
+            "currency": CurrencyChoiceField,
+            "invoice_language": LookupChoiceField,
+            "einvoice_operator": OperatorChoiceField,
+        }
+        help_texts = {
+            "einvoice_address": _(
+                "For a Peppol operator the participant id (e.g. 0007:5560360793), for a GLN "
+                "operator the 13-digit GLN."
+            ),
+        }
+
+    def __init__(self, *args, read_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        customer = self.instance
+        self.fields["version"].initial = customer.version
+        querysets = {
+            "payment_term": PaymentTerm.objects.all(),
+            "invoice_template": InvoiceTemplate.objects.all(),
+            "price_list": PriceList.objects.select_related("currency"),
+            "currency": Currency.objects.all(),
+            "invoice_language": InvoiceLanguage.objects.all(),
+            "einvoice_operator": EInvoiceOperator.objects.all(),
+        }
+        for name, queryset in querysets.items():
+            self.fields[name].queryset = _active_or_current(
+                queryset, getattr(customer, f"{name}_id")
+            )
+        self.fields["overdue_interest"].validators.append(MinValueValidator(0))
+        self.fields["overdue_interest"].widget.attrs.update(min="0", step="0.01")
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("einvoice_address") and not cleaned.get("einvoice_operator"):
+            self.add_error("einvoice_operator", _("Choose the operator of the e-invoice address."))
+        return cleaned
+
+    def _post_clean(self):
+        # Customer.clean() (the e-invoice address check) runs in the service, on the locked
+        # row; running it here as well would judge a copy that may be out of date.
+        pass
+
+    def settings_data(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+NONE_CHOICE = ""
+
+
+class GroupingForm(forms.Form):
+    """One field per shown category: checkboxes, or radio buttons with "None" for single choice.
+
+    Only active options are choices. Options the customer holds that were deactivated (or
+    whose category was) are not choices: they are shown ticked and disabled and kept when the
+    form is saved, so hiding them cannot remove them by accident. For a single-choice
+    category, choosing another option (or "None") replaces the held inactive one.
+    """
+
+    def __init__(self, *args, categories, held_options, read_only=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.held_options = list(held_options)
+        held_ids = {option.pk for option in self.held_options}
+        held_category_ids = {option.category_id for option in self.held_options}
+        self.options_by_id = {}
+        self.sections = []
+        for category in categories:
+            if not category.is_active and category.pk not in held_category_ids:
+                continue
+            active, held_inactive = [], []
+            for option in category.options.all():
+                usable = option.is_active and category.is_active
+                if usable:
+                    active.append(option)
+                    self.options_by_id[option.pk] = option
+                elif option.pk in held_ids:
+                    held_inactive.append(option)
+            if not active and not held_inactive:
+                continue
+            name = f"grouping_{category.pk}"
+            choices = [(str(option.pk), option.name) for option in active]
+            held_active = [str(o.pk) for o in active if o.pk in held_ids]
+            if category.is_single_choice:
+                field = forms.ChoiceField(
+                    label=category.name,
+                    choices=[(NONE_CHOICE, _("None"))] + choices,
+                    required=False,
+                    widget=forms.RadioSelect,
+                    initial=held_active[0] if held_active else (None if held_inactive else ""),
+                )
+            else:
+                field = forms.MultipleChoiceField(
+                    label=category.name,
+                    choices=choices,
+                    required=False,
+                    widget=forms.CheckboxSelectMultiple,
+                    initial=held_active,
+                )
+            field.disabled = read_only
+            self.fields[name] = field
+            self.sections.append(
+                {"category": category, "name": name, "held_inactive": held_inactive}
+            )
+
+    def sections_for_display(self):
+        """What the template draws: each category with its options and which are ticked."""
+        drawn = []
+        for section in self.sections:
+            bound = self[section["name"]]
+            value = bound.value()
+            if not isinstance(value, list | tuple):
+                value = [] if value is None else [value]
+            value = {str(v) for v in value}
+            choices = [
+                {
+                    "value": str(choice_value),
+                    "label": label,
+                    "checked": str(choice_value) in value,
+                    "id": f"id_{section['name']}_{choice_value or 'none'}",
+                }
+                for choice_value, label in bound.field.choices
+            ]
+            drawn.append(
+                dict(
+                    section,
+                    field=bound,
+                    choices=choices,
+                    single=section["category"].is_single_choice,
+                )
+            )
+        return drawn
+
+    def selected_options(self):
+        """The options the customer should hold after saving (call after ``is_valid()``)."""
+        selected = []
+        for section in self.sections:
+            name = section["name"]
+            category = section["category"]
+            value = self.cleaned_data.get(name)
+            if category.is_single_choice:
+                chosen = [value] if value else []
+                # The inactive option stays unless the user touched this group of radios.
+                if self.add_prefix(name) not in self.data:
+                    selected.extend(section["held_inactive"])
+            else:
+                chosen = value or []
+                selected.extend(section["held_inactive"])
+            selected.extend(self.options_by_id[int(pk)] for pk in chosen)
+        return selected

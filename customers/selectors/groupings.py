@@ -1,0 +1,34 @@
+"""Reads of grouping categories and options for the settings tab, the report and bulk actions."""
+
+from django.db.models import Prefetch
+
+from ..models import GroupingCategory, GroupingOption
+
+
+def grouping_categories(*, active_only=False):
+    """Categories in their order, each with ``options`` prefetched in order (two queries)."""
+    categories = GroupingCategory.objects.prefetch_related(
+        Prefetch("options", queryset=GroupingOption.objects.order_by("order", "name", "pk"))
+    ).order_by("order", "name")
+    if active_only:
+        categories = categories.filter(is_active=True)
+    return categories
+
+
+def customer_grouping_options(customer):
+    """The options a customer holds, with their categories (one query)."""
+    return list(
+        GroupingOption.objects.filter(assignments__customer=customer)
+        .select_related("category")
+        .order_by("category__order", "category__name", "order", "name")
+    )
+
+
+def grouping_options_for_choice(*, active_only=False):
+    """Every option with its category, for a select list (one query)."""
+    options = GroupingOption.objects.select_related("category").order_by(
+        "category__order", "category__name", "order", "name"
+    )
+    if active_only:
+        options = options.filter(is_active=True, category__is_active=True)
+    return options

@@ -1,0 +1,109 @@
+"""The card's Customer settings tab: billing defaults and, at the bottom, the customer grouping."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.generic import TemplateView
+
+from ..forms.settings import CustomerSettingsForm, GroupingForm
+from ..selectors.groupings import customer_grouping_options, grouping_categories
+from ..services.groupings import customer_set_grouping_options
+from ..services.settings import customer_update_settings
+from ..services.versioning import StaleObjectError
+from .card import CustomerCardMixin
+
+
+def _add_errors(form, exc):
+    """Put a service's ValidationError beside the fields it names, the rest on top."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+
+
+class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
+    """Shows the billing defaults and groupings; users who may edit the customer save them."""
+
+    template_name = "customers/card/settings.html"
+    card_tab = "settings"
+
+    def get_customer_queryset(self):
+        return (
+            super()
+            .get_customer_queryset()
+            .select_related(
+                "payment_term",
+                "invoice_template",
+                "price_list__currency",
+                "currency",
+                "invoice_language",
+                "einvoice_operator",
+            )
+        )
+
+    def get_forms(self, data=None):
+        read_only = not self.can_edit
+        settings_form = CustomerSettingsForm(
+            data, instance=self.customer, read_only=read_only, prefix="settings"
+        )
+        grouping_form = GroupingForm(
+            data,
+            categories=grouping_categories(),
+            held_options=customer_grouping_options(self.customer),
+            read_only=read_only,
+            prefix="groups",
+        )
+        return settings_form, grouping_form
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if "settings_form" not in kwargs:
+            context["settings_form"], context["grouping_form"] = self.get_forms()
+        context["grouping_sections"] = context["grouping_form"].sections_for_display()
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not self.can_edit:
+            raise PermissionDenied
+        settings_form, grouping_form = self.get_forms(request.POST)
+        if settings_form.is_valid() and grouping_form.is_valid():
+            try:
+                with transaction.atomic():
+                    customer_update_settings(
+                        customer_pk=self.customer.pk,
+                        user=request.user,
+                        expected_version=settings_form.cleaned_data["version"],
+                        **settings_form.settings_data(),
+                    )
+                    customer_set_grouping_options(
+                        customer=self.customer,
+                        user=request.user,
+                        options=grouping_form.selected_options(),
+                    )
+            except StaleObjectError as exc:
+                settings_form.add_error(None, exc.messages[0])
+                for field, then, now in exc.changes:
+                    settings_form.add_error(
+                        None,
+                        _("%(field)s: %(then)s → %(now)s")
+                        % {"field": field, "then": then or "–", "now": now or "–"},
+                    )
+            except ValidationError as exc:
+                if getattr(exc, "code", None) in {"single_choice", "inactive_option"}:
+                    grouping_form.add_error(None, exc.messages[0])
+                else:
+                    _add_errors(settings_form, exc)
+            else:
+                messages.success(request, _("The customer settings were saved."))
+                return redirect("customers:customer_settings", pk=self.customer.pk)
+        if settings_form.errors or grouping_form.errors:
+            messages.error(request, _("The settings were not saved: correct the marked fields."))
+        return self.render_to_response(
+            self.get_context_data(settings_form=settings_form, grouping_form=grouping_form)
+        )
