@@ -1,14 +1,13 @@
 """URLs under /reports/ (namespace ``reports``)."""
 
 from django.urls import path
-from django.views.generic import TemplateView
+
+from .views import report
 
 app_name = "reports"
 
 urlpatterns = [
-    path(
-        "customers/",
-        TemplateView.as_view(template_name="customers/report_placeholder.html"),
-        name="customer_report",
-    ),
+    path("customers/", report.CustomerReportView.as_view(), name="customer_report"),
+    path("customers/export/", report.CustomerReportExportView.as_view(), name="customer_export"),
+    path("customers/bulk/", report.CustomerReportBulkView.as_view(), name="customer_bulk"),
 ]

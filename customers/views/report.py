@@ -1,0 +1,276 @@
+"""The customer report (/reports/customers/): filters, chosen columns, exports, bulk actions."""
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from .. import exports
+from ..filters_report import CustomerReportFilter
+from ..models import Customer, GroupingOption
+from ..permissions import VIEW, may_edit_customers
+from ..selectors.groupings import grouping_options_for_choice
+from ..selectors.report import (
+    COLUMNS,
+    COLUMNS_BY_KEY,
+    CONTACT_COLUMNS,
+    DEFAULT_COLUMNS,
+    EXPORT_COLUMNS,
+    contact_rows,
+    customer_rows,
+    load_for_columns,
+    report_contacts,
+)
+from ..services.groupings import (
+    grouping_option_add,
+    grouping_option_add_preview,
+    grouping_option_remove,
+    grouping_option_remove_preview,
+)
+
+# Query parameters that are not filters: kept out of links that rebuild the filter.
+NON_FILTER_PARAMS = {"page", "cols", "kind", "format", "delimiter"}
+
+
+class ColumnsForm(forms.Form):
+    cols = forms.MultipleChoiceField(
+        label=gettext_lazy("Columns"),
+        choices=[(c.key, c.label) for c in COLUMNS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def chosen(self):
+        keys = self.cleaned_data.get("cols") if self.is_valid() else None
+        keys = keys or DEFAULT_COLUMNS
+        return [COLUMNS_BY_KEY[key] for key in COLUMNS_BY_KEY if key in keys]
+
+
+def filter_query(querydict):
+    """The filter part of a query string (without page, columns and export choices)."""
+    query = querydict.copy()
+    for name in NON_FILTER_PARAMS:
+        query.pop(name, None)
+    return query
+
+
+def report_filterset(user, data, *, base=None):
+    base = Customer.objects.visible_to(user) if base is None else base
+    return CustomerReportFilter(data, queryset=base.order_by("name", "number", "pk"))
+
+
+class ReportPermissionMixin(PermissionRequiredMixin):
+    permission_required = VIEW
+    raise_exception = True
+
+
+class CustomerReportView(ReportPermissionMixin, TemplateView):
+    """The filters on the left, the count and the chosen columns of the matching customers."""
+
+    template_name = "customers/report/customer_report.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        request = self.request
+        filterset = report_filterset(request.user, request.GET)
+        columns_form = ColumnsForm({"cols": request.GET.getlist("cols")})
+        columns = columns_form.chosen()
+        paginator = Paginator(filterset.qs, settings.KUNDKORT_PAGE_SIZE)
+        page = paginator.get_page(request.GET.get("page"))
+        customers = list(load_for_columns(page.object_list, columns))
+        rows = [
+            {"customer": c, "cells": [{"key": col.key, "value": col.get(c)} for col in columns]}
+            for c in customers
+        ]
+        can_bulk = may_edit_customers(request.user)
+        query = filter_query(request.GET)
+        context.update(
+            filterset=filterset,
+            grouping_fields=[
+                {
+                    "category": category,
+                    "field": filterset.form[name],
+                    "match": filterset.form[match_name],
+                }
+                for category, name, match_name in filterset.grouping_fields
+            ],
+            columns_form=columns_form,
+            columns=columns,
+            chosen_column_keys=[c.key for c in columns],
+            page_obj=page,
+            paginator=paginator,
+            rows=rows,
+            count=paginator.count,
+            filter_query=query.urlencode(),
+            filter_params=[(k, v) for k, values in query.lists() for v in values],
+            can_bulk=can_bulk,
+            bulk_options=list(grouping_options_for_choice()) if can_bulk else [],
+        )
+        return context
+
+
+class CustomerReportExportView(ReportPermissionMixin, View):
+    """Download the matching customers, or their contacts, as CSV or XLSX."""
+
+    def get(self, request, *args, **kwargs):
+        kind = request.GET.get("kind", "customers")
+        file_format = request.GET.get("format", "csv")
+        delimiter = exports.CSV_DELIMITERS.get(request.GET.get("delimiter"), ";")
+        if kind not in {"customers", "contacts", "mailing"} or file_format not in {"csv", "xlsx"}:
+            return HttpResponse(_("Unknown export."), status=400, content_type="text/plain")
+        customers = report_filterset(request.user, filter_query(request.GET)).qs
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        if kind == "customers":
+            header = [str(column.label) for column in EXPORT_COLUMNS]
+            rows = customer_rows(customers, EXPORT_COLUMNS)
+            basename = f"customers-{stamp}"
+            title = _("Customers")
+        else:
+            contacts = report_contacts(
+                customers_qs=customers, user=request.user, mailing_list=kind == "mailing"
+            )
+            header = [str(label) for label, _get in CONTACT_COLUMNS]
+            rows = contact_rows(contacts)
+            basename = f"{'mailing-list' if kind == 'mailing' else 'contacts'}-{stamp}"
+            title = _("Contacts")
+        if file_format == "xlsx":
+            response = HttpResponse(
+                exports.xlsx_bytes(header, rows, title=title),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            filename = f"{basename}.xlsx"
+        else:
+            response = StreamingHttpResponse(
+                exports.csv_stream(header, rows, delimiter=delimiter),
+                content_type="text/csv; charset=utf-8",
+            )
+            filename = f"{basename}.csv"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+ACTION_ADD = "add"
+ACTION_REMOVE = "remove"
+SCOPE_SELECTED = "selected"
+SCOPE_ALL = "all"
+
+
+class BulkGroupingForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[(ACTION_ADD, gettext_lazy("Add")), (ACTION_REMOVE, gettext_lazy("Remove"))]
+    )
+    option = forms.ModelChoiceField(
+        label=gettext_lazy("Grouping option"),
+        queryset=GroupingOption.objects.select_related("category"),
+        error_messages={"required": gettext_lazy("Choose the grouping option.")},
+    )
+    scope = forms.ChoiceField(
+        choices=[
+            (SCOPE_SELECTED, gettext_lazy("Selected customers")),
+            (SCOPE_ALL, gettext_lazy("All matching customers")),
+        ]
+    )
+    query = forms.CharField(required=False)
+    confirmed = forms.BooleanField(required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        ids = []
+        for value in self.data.getlist("customers"):
+            try:
+                ids.append(int(value))
+            except (TypeError, ValueError):
+                continue
+        cleaned["customers"] = ids
+        if cleaned.get("scope") == SCOPE_SELECTED and not ids:
+            raise ValidationError(
+                _("Tick the customers to change, or choose all matching customers.")
+            )
+        option = cleaned.get("option")
+        if (
+            option is not None
+            and cleaned.get("action") == ACTION_ADD
+            and not (option.is_active and option.category.is_active)
+        ):
+            raise ValidationError(
+                _("%(option)s is no longer in use and cannot be added.") % {"option": option}
+            )
+        return cleaned
+
+
+class CustomerReportBulkView(ReportPermissionMixin, TemplateView):
+    """Add or remove a grouping option on the selected or all matching customers.
+
+    The first POST shows how many customers will change; the confirming POST makes the
+    change in one transaction. Only customers the user may edit are touched.
+    """
+
+    template_name = "customers/report/bulk_confirm.html"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        if not may_edit_customers(request.user):
+            raise PermissionDenied
+        form = BulkGroupingForm(request.POST)
+        report_url = reverse("reports:customer_report")
+        if not form.is_valid():
+            for error in form.errors.values():
+                for message in error:
+                    messages.error(request, message)
+            return HttpResponseRedirect(f"{report_url}?{request.POST.get('query', '')}")
+        data = form.cleaned_data
+        query = QueryDict(data["query"] or "")
+        back_url = f"{report_url}?{query.urlencode()}" if query else report_url
+        matching = report_filterset(request.user, filter_query(query)).qs
+        editable = report_filterset(
+            request.user, filter_query(query), base=Customer.objects.editable_by(request.user)
+        ).qs
+        if data["scope"] == SCOPE_SELECTED:
+            matching = matching.filter(pk__in=data["customers"])
+            editable = editable.filter(pk__in=data["customers"])
+        option = data["option"]
+        if data["confirmed"]:
+            if data["action"] == ACTION_ADD:
+                changed = grouping_option_add(
+                    customers_qs=editable, option=option, user=request.user
+                )
+                message = _("%(option)s was added to %(count)s customers.")
+            else:
+                changed = grouping_option_remove(
+                    customers_qs=editable, option=option, user=request.user
+                )
+                message = _("%(option)s was removed from %(count)s customers.")
+            messages.success(request, message % {"option": option, "count": changed})
+            return HttpResponseRedirect(back_url)
+        replaced = 0
+        if data["action"] == ACTION_ADD:
+            change_count, replaced = grouping_option_add_preview(
+                customers_qs=editable, option=option
+            )
+        else:
+            change_count = grouping_option_remove_preview(customers_qs=editable, option=option)
+        matching_count = matching.count()
+        editable_count = editable.count()
+        context = self.get_context_data(
+            form=form,
+            option=option,
+            action=data["action"],
+            scope=data["scope"],
+            selected=data["customers"],
+            query=data["query"] or "",
+            back_url=back_url,
+            change_count=change_count,
+            replaced_count=replaced,
+            matching_count=matching_count,
+            not_editable_count=matching_count - editable_count,
+        )
+        return self.render_to_response(context)
