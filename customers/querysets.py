@@ -5,7 +5,6 @@ Every view, form choice field, bulk action, export and the importer goes through
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
 
 from .permissions import is_restricted_to_own, may_edit_customers, may_view_customers
 
@@ -29,22 +28,28 @@ class CustomerQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
     def search(self, text):
-        """Match ``text`` anywhere in number, name, organisation or VAT number, or any city."""
+        """Match ``text`` anywhere in number, name, organisation or VAT number, or any city.
+
+        One ``pk IN (... UNION ALL ...)`` of per-column matches instead of an OR across the
+        columns: on PostgreSQL each branch reads its trigram index (customers migration 0004),
+        whereas an OR with a subquery over addresses makes the planner test every customer.
+        """
         text = (text or "").strip()
         if not text:
             return self
-        from .models import Address
+        from .models import Address, Customer
 
-        in_city = Exists(Address.objects.filter(customer=OuterRef("pk"), city__icontains=text))
-        condition = (
-            Q(name__icontains=text)
-            | Q(organisation_number__icontains=text)
-            | Q(vat_number__icontains=text)
-            | in_city
-        )
+        customers = Customer._default_manager.order_by()
+        branches = [
+            customers.filter(name__icontains=text).values("pk"),
+            customers.filter(organisation_number__icontains=text).values("pk"),
+            customers.filter(vat_number__icontains=text).values("pk"),
+            Address._default_manager.order_by().filter(city__icontains=text).values("customer_id"),
+        ]
         if text.isdigit():
-            condition |= Q(number__icontains=text)
-        return self.filter(condition)
+            branches.append(customers.filter(number__icontains=text).values("pk"))
+        first, *rest = branches
+        return self.filter(pk__in=first.union(*rest, all=True))
 
 
 class AddressQuerySet(models.QuerySet):

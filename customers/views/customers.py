@@ -16,6 +16,7 @@ from ..forms.customers import (
     CustomerDetailsForm,
     add_service_errors,
 )
+from ..pagination import CappedPaginator
 from ..permissions import ADD, CHANGE, DELETE, VIEW, may_add_customers, may_delete_customer
 from ..registry import card_sections
 from ..selectors.contact_details import contact_details
@@ -32,6 +33,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
+    paginator_class = CappedPaginator  # no COUNT(*) over the whole register (issue 8)
 
     def get_paginate_by(self, queryset):
         return settings.KUNDKORT_PAGE_SIZE

@@ -1,0 +1,90 @@
+"""``manage.py seed_scale --customers 100000``: the benchmark's data, loaded fast.
+
+Per customer on average: 3 contacts, 1.5 addresses, 10 activities, 1 project (with one note),
+2-3 grouping options. The first customer of every chunk of 1,000 is a big account with many
+more rows than the rest, so pages can be measured with few and with many related rows.
+
+The command lives in ``activities`` because it orchestrates all three apps (activities may
+import projects and customers, never the other way round); each app writes its own part
+(``<app>/scale_seed.py``).
+
+Idempotent per scale: the ``seed_scale`` row of NumberSequence counts the customers seeded so
+far; a run tops up to ``--customers`` and adds nothing when that many are there. Each chunk is
+one transaction, so an interrupted run resumes where it stopped.
+"""
+
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+
+from customers import scale_seed as customer_seed
+from customers.models import NumberSequence
+from projects import scale_seed as project_seed
+
+from ... import scale_seed as activity_seed
+
+
+def seeded_count():
+    """How many scale customers the database holds (0 when never seeded)."""
+    marker = NumberSequence.objects.filter(key=customer_seed.MARKER_KEY).first()
+    return marker.next_value if marker else 0
+
+
+class Command(BaseCommand):
+    help = "Load scale data for the benchmark (customers, contacts, addresses, projects, ...)."
+    requires_system_checks = []  # a data loader; it must not depend on every page importing
+
+    def add_arguments(self, parser):
+        parser.add_argument("--customers", type=int, default=100_000)
+        parser.add_argument("--seed", type=int, default=2026, help="random seed")
+        parser.add_argument(
+            "--chunk", type=int, default=customer_seed.CHUNK_SIZE, help="customers per transaction"
+        )
+
+    def handle(self, *args, customers, seed, chunk, **options):
+        target = customers
+        done = seeded_count()
+        if done >= target:
+            self.stdout.write(f"Scale data present: {done} customers seeded; nothing to add.")
+            return
+        started = time.perf_counter()
+        with transaction.atomic():
+            lookups = customer_seed.ensure_lookups()
+            statuses = project_seed.ensure_lookups()
+            types = activity_seed.ensure_lookups()
+        writer = customer_seed.RowWriter()
+        activities = 0
+        while done < target:
+            count = min(chunk, target - done)
+            rng = customer_seed.new_rng(seed, done)
+            with transaction.atomic():
+                marker, _created = NumberSequence.objects.select_for_update().get_or_create(
+                    key=customer_seed.MARKER_KEY, defaults={"next_value": 0}
+                )
+                if marker.next_value != done:  # another run got here first
+                    done = marker.next_value
+                    continue
+                part = customer_seed.seed_customers(
+                    writer, lookups, index=done, count=count, rng=rng
+                )
+                projects = project_seed.seed_projects(writer, lookups, statuses, part, rng=rng)
+                activities += activity_seed.seed_activities(
+                    writer, lookups, types, part, projects, rng=rng
+                )
+                marker.next_value = done + count
+                marker.save(update_fields=["next_value"])
+            done += count
+            if done % 10_000 == 0 or done == target:
+                elapsed = time.perf_counter() - started
+                self.stdout.write(f"{done} customers ({activities} activities) in {elapsed:.0f} s")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "ANALYZE"
+                )  # fresh statistics, or the planner guesses from empty tables
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Seeded up to {target} customers in {time.perf_counter() - started:.1f} s."
+            )
+        )

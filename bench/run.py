@@ -1,0 +1,428 @@
+#!/usr/bin/env python
+"""Page benchmark on PostgreSQL with scale data (``make bench``; DESIGN.md section 7).
+
+    .venv/bin/python bench/run.py [--customers 100000] [--runs 40] [--warmup 5] [--only list]
+
+Uses ``DATABASE_URL`` (default ``postgres://postgres@127.0.0.1:5432/kundkort_bench``; it must
+be PostgreSQL) and creates that database when it is missing, migrates it and seeds the scale
+data with ``seed_scale`` unless it is there. Then it requests every page in-process through
+the real URLs and middleware (``django.test.Client``, logged in as an Edit-level user), a few
+warm-up requests and then ``--runs`` timed ones per page, timing each with
+``time.perf_counter`` and counting its queries with ``CaptureQueriesContext``.
+
+It prints a table (median and 95th percentile server time, queries, response size, the target
+and whether it is met) and writes the figures to ``bench/results/<timestamp>.json`` (not
+committed), so two runs can be compared with ``bench/compare.py``. A page whose URL does not
+exist yet, or that answers 404, is reported as missing; the run goes on.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+import urllib.parse
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = BASE_DIR / "bench" / "results"
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kundkort_bench"
+BENCH_USERNAME = "bench-editor"
+
+# Targets from DESIGN.md section 7, in milliseconds: (median, 95th percentile).
+TARGET_PAGE = (30.0, 80.0)
+TARGET_SEARCH = (None, 50.0)
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=100_000, help="scale to seed (100000)")
+    parser.add_argument("--runs", type=int, default=40, help="timed requests per page (40)")
+    parser.add_argument("--warmup", type=int, default=5, help="untimed requests first (5)")
+    parser.add_argument("--only", default="", help="measure only pages whose name contains this")
+    parser.add_argument("--no-seed", action="store_true", help="do not seed, use the data there")
+    parser.add_argument("--superuser", action="store_true", help="log in as a superuser instead")
+    parser.add_argument("--json", help="write the results here instead of bench/results/")
+    return parser.parse_args(argv)
+
+
+def ensure_database(url):
+    """Create the database named in ``url`` when the server does not have it yet."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urllib.parse.urlsplit(url)
+    name = urllib.parse.unquote(parts.path.lstrip("/"))
+    admin_url = urllib.parse.urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not exists:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+            print(f"Created database {name}.")
+
+
+def setup_django(url):
+    os.environ["DATABASE_URL"] = url
+    # Test settings: DEBUG off, no login throttling, any host; otherwise the production stack.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings.test")
+    sys.path.insert(0, str(BASE_DIR))
+    import django
+
+    django.setup()
+
+
+def prepare(args):
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, skip_checks=True)
+    if not args.no_seed:
+        call_command("seed_scale", customers=args.customers)
+
+
+def bench_user(superuser):
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from customers import roles
+
+    user_model = get_user_model()
+    username = BENCH_USERNAME + ("-admin" if superuser else "")
+    user, _created = user_model.objects.get_or_create(
+        username=username,
+        defaults={"first_name": "Bänk", "last_name": "Mätare", "email": f"{username}@example.com"},
+    )
+    user.is_superuser = user.is_staff = superuser
+    user.set_unusable_password()
+    user.save()
+    if not superuser:
+        user.groups.set(Group.objects.filter(name=roles.EDIT))
+    return user
+
+
+def pick_customers():
+    """A customer with many related rows (the most contacts) and an ordinary one with few."""
+    from django.db.models import Count
+
+    from customers.models import Contact, Customer
+
+    top = (
+        Contact.objects.values("customer")
+        .annotate(n=Count("id"))
+        .order_by("-n", "customer")
+        .first()
+    )
+    if top is None:
+        raise SystemExit("No contacts in the database: seed it first (manage.py seed_scale).")
+    many = Customer.objects.get(pk=top["customer"])
+    few = (
+        Customer.objects.filter(pk__gt=many.pk, is_active=True)
+        .annotate(n=Count("contacts"))
+        .filter(n__gte=1, n__lte=3)
+        .order_by("pk")
+        .first()
+    ) or many
+    return few, many
+
+
+def related_counts(customer):
+    """How many rows hang off the customer, for the table's legend."""
+    counts = {}
+    for relation in type(customer)._meta.related_objects:
+        if relation.one_to_many and relation.related_model.__module__.split(".")[0] in {
+            "customers",
+            "projects",
+            "activities",
+        }:
+            if "Historical" in relation.related_model.__name__:
+                continue
+            accessor = relation.get_accessor_name()
+            counts[accessor] = getattr(customer, accessor).count()
+    return counts
+
+
+def search_samples():
+    """Fragments to search for, taken from the data so they match something."""
+    from customers.models import Address, Customer
+
+    customer = Customer.objects.exclude(organisation_number="").order_by("pk")[5000:5001].first()
+    org = customer.organisation_number.replace("-", "").replace(" ", "") if customer else ""
+    city = Address.objects.filter(city__startswith="Ume").values_list("city", flat=True).first()
+    return {
+        "name": "öbe",  # Öberg, Söderberg, Sjöberg ...: a fragment inside names
+        "rare": "qzx",  # matches nothing: the planner must not scan for it
+        "city": city or "Umeå",
+        "org": org[2:7] if org else "36079",
+    }
+
+
+def pages(few, many):
+    """``[(name, group, url or None, why missing)]`` in the order they are measured."""
+    from django.urls import NoReverseMatch, reverse
+
+    from customers.models import CustomerGroupingOption, GroupingCategory
+    from customers.registry import card_tabs
+
+    def url(name, *args, query=None):
+        try:
+            path = reverse(name, args=args)
+        except NoReverseMatch:
+            return None
+        return path + ("?" + urllib.parse.urlencode(query, doseq=True) if query else "")
+
+    samples = search_samples()
+    found = [
+        ("list: first page", "page", url("customers:customer_list")),
+        ("list: page 400 (deep)", "page", url("customers:customer_list", query={"page": 400})),
+        ("list: sort by number", "page", url("customers:customer_list", query={"sort": "number"})),
+        (
+            f"search: name '{samples['name']}'",
+            "search",
+            url("customers:customer_list", query={"q": samples["name"]}),
+        ),
+        (
+            f"search: city '{samples['city']}'",
+            "search",
+            url("customers:customer_list", query={"q": samples["city"]}),
+        ),
+        (
+            f"search: org no '{samples['org']}'",
+            "search",
+            url("customers:customer_list", query={"q": samples["org"]}),
+        ),
+        (
+            f"search: no match '{samples['rare']}'",
+            "search",
+            url("customers:customer_list", query={"q": samples["rare"]}),
+        ),
+    ]
+    for label, customer in (("few", few), ("many", many)):
+        for tab in card_tabs:
+            try:
+                tab_url = tab.url(customer)
+            except NoReverseMatch:
+                tab_url = None
+            found.append((f"card {tab.key}: {label}", "page", tab_url))
+
+    report_query = {}
+    category = GroupingCategory.objects.filter(options__isnull=False).order_by("order").first()
+    if category is not None:
+        option = (
+            CustomerGroupingOption.objects.filter(option__category=category)
+            .values_list("option", flat=True)
+            .first()
+        )
+        if option:
+            report_query = {f"g{category.pk}": [option], f"g{category.pk}_match": "any"}
+    found += [
+        ("report: no filter", "other", url("reports:customer_report")),
+        ("report: grouping filter", "other", url("reports:customer_report", query=report_query)),
+        (
+            "report: grouping + city",
+            "other",
+            url("reports:customer_report", query={**report_query, "city": samples["city"]}),
+        ),
+        ("projects: list", "other", url("projects:project_list")),
+        ("activities: list", "other", url("activities:activity_list")),
+    ]
+    return found
+
+
+def percentile(values, share):
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    k = (len(ordered) - 1) * share
+    low, high = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
+
+
+def measure(client, url, *, warmup, runs):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warmup):
+        response = client.get(url)
+        if response.status_code != 200:
+            return {"status": response.status_code}
+    times, queries, sizes = [], [], []
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as captured:
+            started = time.perf_counter()
+            response = client.get(url)
+            elapsed = time.perf_counter() - started
+        times.append(elapsed * 1000)
+        queries.append(len(captured.captured_queries))
+        sizes.append(len(response.content))
+    return {
+        "status": response.status_code,
+        "median_ms": statistics.median(times),
+        "p95_ms": percentile(times, 0.95),
+        "max_ms": max(times),
+        "queries": queries[-1],
+        "queries_min": min(queries),
+        "queries_max": max(queries),
+        "bytes": sizes[-1],
+    }
+
+
+def verdict(group, result):
+    if "median_ms" not in result:
+        return "missing" if result.get("status") in (None, 404) else f"HTTP {result['status']}"
+    if group == "other":
+        return "-"
+    median_target, p95_target = TARGET_SEARCH if group == "search" else TARGET_PAGE
+    ok = result["p95_ms"] <= p95_target and (
+        median_target is None or result["median_ms"] <= median_target
+    )
+    if result["queries_min"] != result["queries_max"]:
+        ok = False
+    return "ok" if ok else "SLOW"
+
+
+def machine():
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    memory = ""
+    try:
+        kb = int(Path("/proc/meminfo").read_text().split()[1])
+        memory = f"{kb / 1024 / 1024:.0f} GB"
+    except (OSError, ValueError, IndexError):
+        pass
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        pg = cursor.fetchone()[0]
+    import django
+
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": cpu,
+        "memory": memory,
+        "python": platform.python_version(),
+        "django": django.get_version(),
+        "postgresql": pg,
+        "platform": platform.platform(),
+    }
+
+
+def data_counts():
+    from activities.models import Activity
+    from customers.models import Address, Contact, Customer
+    from projects.models import Project
+
+    return {
+        model.__name__.lower(): model._default_manager.count()
+        for model in (Customer, Address, Contact, Project, Activity)
+    }
+
+
+def print_table(rows):
+    header = f"{'page':<34} {'median':>8} {'p95':>8} {'queries':>8} {'size':>9}  target"
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        r = row["result"]
+        if "median_ms" not in r:
+            print(f"{row['name']:<34} {'':>8} {'':>8} {'':>8} {'':>9}  {row['verdict']}")
+            continue
+        queries = str(r["queries"])
+        if r["queries_min"] != r["queries_max"]:
+            queries = f"{r['queries_min']}-{r['queries_max']}"
+        print(
+            f"{row['name']:<34} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms {queries:>8} "
+            f"{r['bytes'] / 1024:>7.1f}kB  {row['verdict']}"
+        )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    url = os.environ.get("DATABASE_URL") or DEFAULT_URL
+    if not url.startswith(("postgres://", "postgresql://")):
+        raise SystemExit(f"The benchmark needs PostgreSQL; DATABASE_URL is {url!r}.")
+    ensure_database(url)
+    setup_django(url)
+    prepare(args)
+
+    from django.test import Client
+
+    user = bench_user(args.superuser)
+    client = Client(HTTP_ACCEPT_LANGUAGE="sv")
+    client.force_login(user)
+    few, many = pick_customers()
+    legend = {
+        "few": {"pk": few.pk, "name": few.name, **related_counts(few)},
+        "many": {"pk": many.pk, "name": many.name, **related_counts(many)},
+    }
+    rows = []
+    for name, group, page_url in pages(few, many):
+        if args.only and args.only not in name:
+            continue
+        if page_url is None:
+            result = {"status": None}
+        else:
+            result = measure(client, page_url, warmup=args.warmup, runs=args.runs)
+        rows.append(
+            {
+                "name": name,
+                "group": group,
+                "url": page_url,
+                "result": result,
+                "verdict": verdict(group, result),
+            }
+        )
+        print(f"  measured {name}", file=sys.stderr)
+
+    info = machine()
+    counts = data_counts()
+    print()
+    print(
+        f"Kundkort page benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: "
+        f"{info['cpus']} CPUs ({info['cpu']}), {info['memory']}, PostgreSQL {info['postgresql']}"
+    )
+    print("Data: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
+    for label, data in legend.items():
+        detail = ", ".join(f"{v} {k}" for k, v in data.items() if k not in {"pk", "name"})
+        print(f"Card '{label}': {data['name']} (pk {data['pk']}): {detail}")
+    print(
+        f"{args.warmup} warm-up + {args.runs} timed requests per page; targets: pages median "
+        f"<= {TARGET_PAGE[0]:.0f} ms, p95 <= {TARGET_PAGE[1]:.0f} ms; search p95 <= "
+        f"{TARGET_SEARCH[1]:.0f} ms; queries fixed"
+    )
+    print()
+    print_table(rows)
+
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = Path(args.json) if args.json else RESULTS_DIR / f"{stamp}.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(
+            {
+                "when": stamp,
+                "machine": info,
+                "data": counts,
+                "customers": legend,
+                "runs": args.runs,
+                "warmup": args.warmup,
+                "user": user.username,
+                "pages": rows,
+            },
+            indent=2,
+            ensure_ascii=False,
+        )
+    )
+    print(f"\nWritten to {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

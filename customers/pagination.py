@@ -1,0 +1,35 @@
+"""Pagination that stays fast on large tables: the count stops at a cap.
+
+``COUNT(*)`` over 100,000 customers (or a search matching most of them) costs more than the
+page itself; nobody pages through more than a few thousand rows, they narrow the search. So
+the paginator counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (... LIMIT cap + 1)``)
+and offers pages up to the cap; the template shows "10,000+" when there are more
+(``paginator.is_capped``). Deep pages are then bounded too: the largest OFFSET is the cap.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """A Paginator whose ``count`` is at most ``cap``; ``is_capped`` says there are more."""
+
+    cap = 10_000
+
+    @cached_property
+    def _capped_count(self):
+        object_list = self.object_list
+        if hasattr(object_list, "query"):
+            # Ordering, select_related and annotations do not change how many rows there are.
+            counted = object_list.order_by().values("pk")[: self.cap + 1].count()
+        else:
+            counted = len(object_list[: self.cap + 1])
+        return counted
+
+    @cached_property
+    def count(self):
+        return min(self._capped_count, self.cap)
+
+    @cached_property
+    def is_capped(self):
+        return self._capped_count > self.cap
