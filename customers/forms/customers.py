@@ -263,7 +263,7 @@ class CustomerDetailsForm(CustomerNumberMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["number"].required = True
-        self.fields["owner"].queryset = customer_owner_choices()
+        self.fields["owner"].queryset = customer_owner_choices(include_pk=self.instance.owner_id)
         self.fields["owner"].label_from_instance = _owner_label
         self.initial.setdefault("version", self.instance.version)
         _active_lookups(self, current=self.instance)

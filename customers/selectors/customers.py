@@ -53,23 +53,30 @@ def customer_has_dependents(customer):
     return False
 
 
-def customer_owner_choices():
-    """Active users who may see customers, the people who can own one."""
+def customer_owner_choices(*, include_pk=None):
+    """Active users who may see customers, the people who can own one.
+
+    ``include_pk`` keeps a customer's current owner choosable even if they lost the right.
+    """
     view_app, view_code = VIEW.split(".")
+    condition = (
+        Q(is_active=True, is_superuser=True)
+        | Q(
+            is_active=True,
+            groups__permissions__codename=view_code,
+            groups__permissions__content_type__app_label=view_app,
+        )
+        | Q(
+            is_active=True,
+            user_permissions__codename=view_code,
+            user_permissions__content_type__app_label=view_app,
+        )
+    )
+    if include_pk:
+        condition |= Q(pk=include_pk)
     return (
         get_user_model()
-        .objects.filter(is_active=True)
-        .filter(
-            Q(is_superuser=True)
-            | Q(
-                groups__permissions__codename=view_code,
-                groups__permissions__content_type__app_label=view_app,
-            )
-            | Q(
-                user_permissions__codename=view_code,
-                user_permissions__content_type__app_label=view_app,
-            )
-        )
+        .objects.filter(condition)
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
