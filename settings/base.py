@@ -169,6 +169,9 @@ KUNDKORT_PAGE_SIZE = int(os.environ.get("KUNDKORT_PAGE_SIZE", "25"))
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
 IMPORT_EXPORT_USE_TRANSACTIONS = True
+# Import needs customers.import_customer, export customers.export_customer (and staff status).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 
 # Login throttling (django-axes): lock a username+IP pair after repeated failures.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))

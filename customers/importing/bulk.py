@@ -1,0 +1,84 @@
+"""Inserting many new rows together with their django-simple-history records.
+
+On PostgreSQL the rows go in with ``COPY`` (ids taken from the table's sequence first, so the
+caller learns them), and their history records with a second ``COPY`` into the historical
+table: the same columns ``bulk_create_with_history`` writes (the row's fields, history_date,
+history_change_reason, history_type "+", history_user). Django's ``bulk_create`` compiles every
+value through the ORM, which caps an import at about 1,000 rows a second with history; COPY
+takes the whole 100,000-row file in seconds. On other databases (SQLite in development and
+tests) ``bulk_create_with_history`` does the same job.
+"""
+
+from django.db import connection
+from simple_history.utils import bulk_create_with_history
+
+BATCH = 2000
+
+
+def _defaults(model, now):
+    defaults = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        elif field.has_default():
+            defaults[field.attname] = field.get_default()
+        elif field.null:
+            defaults[field.attname] = None
+        else:
+            defaults[field.attname] = ""
+    return defaults
+
+
+def insert(model, rows, *, user, reason, now):
+    """Insert ``rows`` (dicts of attname -> value) with history; set each row's ``"id"``."""
+    if not rows:
+        return
+    if connection.vendor == "postgresql":
+        _copy_insert(model, rows, user=user, reason=reason, now=now)
+        return
+    for start in range(0, len(rows), BATCH):
+        chunk = rows[start : start + BATCH]
+        objs = [model(**row) for row in chunk]
+        bulk_create_with_history(
+            objs,
+            model,
+            batch_size=BATCH,
+            default_user=user,
+            default_change_reason=reason,
+            default_date=now,
+        )
+        for row, obj in zip(chunk, objs, strict=True):
+            row["id"] = obj.pk
+
+
+def _copy_insert(model, rows, *, user, reason, now):
+    defaults = _defaults(model, now)
+    columns = list(defaults)
+    table = model._meta.db_table
+    history_model = model.history.model
+    history_table = history_model._meta.db_table
+    user_id = getattr(user, "pk", None)
+    quote = connection.ops.quote_name
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        column_sql = ", ".join(quote(model._meta.get_field(c).column) for c in ["id", *columns])
+        values = []
+        for row, pk in zip(rows, ids, strict=True):
+            row["id"] = pk
+            values.append(tuple([pk] + [row.get(c, defaults[c]) for c in columns]))
+        with cursor.copy(f"COPY {quote(table)} ({column_sql}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row(value)
+        history_sql = column_sql + ", history_date, history_change_reason, history_type, "
+        history_sql += "history_user_id"
+        extra = (now, reason, "+", user_id)
+        with cursor.copy(f"COPY {quote(history_table)} ({history_sql}) FROM STDIN") as copy:
+            for value in values:
+                copy.write_row(value + extra)

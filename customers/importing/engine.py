@@ -1,0 +1,1027 @@
+"""Plan an import in memory, report it, and write it in bulk in one transaction.
+
+The plan is built the same way for the review (dry run) and for the confirm, so what the review
+shows is what the confirm writes; the confirm plans again inside its transaction, against the
+data as it is then, and writes nothing when that plan has errors.
+
+Speed: a row costs dictionary look-ups and the validators its filled cells need. Customers,
+addresses, contacts and grouping assignments are read for the whole file in chunked ``__in``
+queries; writes are ``bulk_create_with_history`` / ``bulk_update_with_history`` in batches, so
+the number of queries grows with the file size divided by the batch size, not with the rows.
+"""
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from ..history import SOURCE_IMPORT, change_source, current_source
+from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
+from . import bulk
+from . import values as v
+from .columns import COLUMN_BY_KEY
+from .lookups import CHUNK, Lookups, Pending
+from .reader import ImportFileError, read_table
+
+BATCH = 2000
+CUSTOMER_SEQUENCE = "customer"  # the key customers/services/customers.py numbers from
+NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
+# Prefix of a change the review reports but the import does not make (updating is off).
+SKIPPED = "\u2298 "
+
+# Customer columns and the model field each one fills.
+CUSTOMER_TEXT = {
+    "name": 200,
+    "einvoice_address": 100,
+    "description": 100_000,
+}
+CUSTOMER_LOOKUPS = {
+    "industry": "industry_id",
+    "payment_term": "payment_term_id",
+    "invoice_template": "invoice_template_id",
+    "price_list": "price_list_id",
+    "currency": "currency_id",
+    "einvoice_operator": "einvoice_operator_id",
+    "owner": "owner_id",
+}
+CUSTOMER_WRITE_FIELDS = [
+    "number",
+    "name",
+    "organisation_number",
+    "vat_number",
+    "country",
+    "website",
+    "email",
+    "description",
+    "einvoice_address",
+    *CUSTOMER_LOOKUPS.values(),
+]
+ADDRESS_COLUMNS = ("line1", "line2", "postal_code", "city")
+CONTACT_COLUMNS = (
+    "contact_first_name",
+    "contact_last_name",
+    "contact_title",
+    "contact_role",
+    "contact_email",
+    "contact_phone",
+    "contact_mobile",
+)
+
+
+@dataclass
+class ImportOptions:
+    """The two switches of the import form."""
+
+    create_missing: bool = False
+    update_existing: bool = False
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+@dataclass
+class RowReport:
+    row: int
+    action: str
+    customer: str
+    changes: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    """What an import did or would do: counts, a report per row, errors by row and column."""
+
+    file_name: str = ""
+    options: ImportOptions = field(default_factory=ImportOptions)
+    committed: bool = False
+    file_error: str = ""
+    encoding: str = ""
+    delimiter: str = ""
+    file_format: str = ""
+    row_count: int = 0
+    new_customers: int = 0
+    updated_customers: int = 0
+    unchanged_customers: int = 0
+    addresses_added: int = 0
+    contacts_added: int = 0
+    groupings_added: int = 0
+    skipped_changes: int = 0
+    values_created: list = field(default_factory=list)  # [(label, [names])]
+    rows: list = field(default_factory=list)
+    errors: list = field(default_factory=list)
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def has_errors(self):
+        return bool(self.file_error or self.errors)
+
+    @property
+    def values_created_count(self):
+        return sum(len(names) for _label, names in self.values_created)
+
+
+class _Address:
+    __slots__ = (
+        "pk",
+        "fields",
+        "is_head_office",
+        "was_head_office",
+        "explicit_head_office",
+        "is_billing",
+        "is_default_billing",
+        "was_default_billing",
+        "row",
+    )
+
+    def __init__(self, pk=None, fields=None, *, head=False, billing=False, default=False, row=0):
+        self.pk = pk
+        self.fields = fields
+        self.is_head_office = head
+        self.was_head_office = head
+        self.explicit_head_office = False
+        self.is_billing = billing
+        self.is_default_billing = default
+        self.was_default_billing = default
+        self.row = row
+
+
+class _Customer:
+    __slots__ = (
+        "instance",
+        "values",
+        "value_rows",
+        "first_row",
+        "addresses",
+        "head_office",
+        "contacts",
+        "new_contacts",
+        "options",
+        "single",
+        "new_options",
+        "removed_options",
+        "changed",
+        "added",
+        "label",
+        "pk",
+        "country",
+    )
+
+    def __init__(self, instance=None, row=0, label=""):
+        self.instance = instance  # None for a customer the file creates
+        self.pk = instance.pk if instance is not None else None
+        self.country = str(instance.country) if instance is not None else "SE"
+        self.values = {}  # field attname -> new value
+        self.value_rows = {}
+        self.first_row = row
+        self.addresses = {}  # identity -> _Address
+        self.head_office = None
+        self.contacts = set()  # identities
+        self.new_contacts = []  # (fields, _Address or None, row)
+        self.options = set()  # option keys held (existing and planned)
+        self.single = {}  # folded single-choice category -> option key
+        self.new_options = []
+        self.removed_options = []  # option pks to take off (single-choice replaced)
+        self.changed = False
+        self.added = False
+        self.label = label
+
+    @property
+    def is_new(self):
+        return self.instance is None
+
+
+def address_identity(line1, postal_code, city, country):
+    """Two addresses are the same when line 1, postal code, city and country match."""
+    return (v.fold(line1), postal_code.replace(" ", "").casefold(), v.fold(city), country)
+
+
+def contact_identity(email, first_name, last_name):
+    """A contact is the same person by email, or by first and last name when there is none."""
+    if email:
+        return ("email", email.casefold())
+    return ("name", v.fold(first_name), v.fold(last_name))
+
+
+class Planner:
+    """Reads the rows of a table against the database and plans every change in memory."""
+
+    def __init__(self, table, options, *, lock=False):
+        self.table = table
+        self.options = options
+        self.lock = lock
+        self.keys = [column.key for column in table.columns]
+        self.result = ImportResult(options=options)
+        self.customers_by_pk = {}
+        self.new_by_number = {}
+        self.new_by_name = {}
+        self.plans = []  # every _Customer, in file order
+        # Translated once: gettext per row would cost more than the row's validation.
+        self.t_new = _("new customer")
+        self.t_address = _("address added: %(address)s")
+        self.t_contact = _("contact added: %(name)s")
+        self.t_grouping = _("grouping added: %(name)s")
+
+    # -- loading ---------------------------------------------------------------------------
+    def load(self):
+        keys = self.keys
+        idx = {key: i for i, key in enumerate(keys)}
+        numbers, names, owners = set(), set(), set()
+        i_number, i_name, i_owner = idx.get("number"), idx.get("name"), idx.get("owner")
+        for _row, values in self.table.rows:
+            if i_number is not None and values[i_number]:
+                with contextlib.suppress(ValidationError):
+                    numbers.add(v.clean_number(values[i_number]))
+            elif i_name is not None and values[i_name]:
+                names.add(v.fold(values[i_name]))
+            if i_owner is not None and values[i_owner]:
+                owners.add(values[i_owner])
+        self.lookups = Lookups(owners)
+
+        self.existing_by_number = {}
+        matched = set()
+        numbers = sorted(numbers)
+        for start in range(0, len(numbers), CHUNK):
+            chunk = numbers[start : start + CHUNK]
+            for pk, number in Customer.objects.filter(number__in=chunk).values_list("pk", "number"):
+                self.existing_by_number[number] = pk
+                matched.add(pk)
+        # Names are compared case-insensitively in Python (SQLite's lower() leaves Å alone), so
+        # read every customer's name once instead of asking the database per name.
+        self.existing_by_name = {}
+        if names:
+            for pk, name in Customer.objects.values_list("pk", "name").iterator(chunk_size=20000):
+                key = v.fold(name)
+                if key in names:
+                    self.existing_by_name.setdefault(key, []).append(pk)
+            for pks in self.existing_by_name.values():
+                if len(pks) == 1:
+                    matched.add(pks[0])
+        matched = sorted(matched)
+        queryset = Customer.objects.all()
+        if self.lock:
+            queryset = queryset.select_for_update()
+        for start in range(0, len(matched), CHUNK):
+            chunk = matched[start : start + CHUNK]
+            for customer in queryset.filter(pk__in=chunk):
+                plan = _Customer(customer, label=f"{customer.name} ({customer.number})")
+                self.customers_by_pk[customer.pk] = plan
+            for address in Address.objects.filter(customer_id__in=chunk).values(
+                "pk",
+                "customer_id",
+                "line1",
+                "postal_code",
+                "city",
+                "country",
+                "is_billing",
+                "is_head_office",
+                "is_default_billing",
+            ):
+                plan = self.customers_by_pk[address["customer_id"]]
+                ref = _Address(
+                    address["pk"],
+                    head=address["is_head_office"],
+                    billing=address["is_billing"],
+                    default=address["is_default_billing"],
+                )
+                identity = address_identity(
+                    address["line1"], address["postal_code"], address["city"], address["country"]
+                )
+                plan.addresses.setdefault(identity, ref)
+                if ref.is_head_office:
+                    plan.head_office = ref
+            for customer_id, email, first, last in Contact.objects.filter(
+                customer_id__in=chunk
+            ).values_list("customer_id", "email", "first_name", "last_name"):
+                self.customers_by_pk[customer_id].contacts.add(contact_identity(email, first, last))
+            groupings = self.lookups.groupings
+            for customer_id, option_id in CustomerGroupingOption.objects.filter(
+                customer_id__in=chunk
+            ).values_list("customer_id", "option_id"):
+                plan = self.customers_by_pk[customer_id]
+                key = groupings.option_keys[option_id]
+                plan.options.add(key)
+                category = groupings.categories.get(key[0])
+                if category and category[2]:
+                    plan.single[key[0]] = key
+
+    # -- planning --------------------------------------------------------------------------
+    def plan(self):
+        self.load()
+        result = self.result
+        keys = self.keys
+        for row, values in self.table.rows:
+            cells = {key: value for key, value in zip(keys, values, strict=False) if value}
+            self.errors = []
+            self.changes = []
+            plan, action = self.customer_for(row, cells)
+            if plan is not None:
+                self.customer_fields(plan, row, cells)
+                address = self.address(plan, row, cells)
+                self.contact(plan, row, cells, address)
+                self.groupings(plan, row, cells)
+            if self.errors:
+                result.errors.extend(self.errors)
+                action = ERROR
+            elif action is None:
+                action = UPDATE if self.changes and self._changed_row() else UNCHANGED
+            label = plan.label if plan is not None else cells.get("name", "")
+            result.rows.append(RowReport(row, action, label, self.changes))
+        result.row_count = len(self.table.rows)
+        for plan in self.plans:
+            self.finish_addresses(plan)
+        for plan in self.customers_by_pk.values():
+            if plan.changed or plan.added:
+                result.updated_customers += 1
+            else:
+                result.unchanged_customers += 1
+        result.new_customers = sum(1 for plan in self.plans if plan.is_new)
+        result.values_created = self.lookups.values_to_create()
+        return result
+
+    def _changed_row(self):
+        return any(not change.startswith(SKIPPED) for change in self.changes)
+
+    def error(self, row, key, value, exc):
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        # The column as the file names it, so the user finds it in their spreadsheet.
+        column = self.table.headers.get(key) or (str(COLUMN_BY_KEY[key].label) if key else "")
+        for message in messages:
+            self.errors.append(RowError(row, column, value, message))
+
+    def customer_for(self, row, cells):
+        """Find or start the row's customer; return (plan, "new" or None)."""
+        name = cells.get("name", "")
+        raw_number = cells.get("number")
+        number = None
+        if raw_number:
+            try:
+                number = v.clean_number(raw_number)
+            except ValidationError as exc:
+                self.error(row, "number", raw_number, exc)
+                return None, None
+            pk = self.existing_by_number.get(number)
+            if pk is not None:
+                return self.customers_by_pk[pk], None
+            if number in self.new_by_number:
+                return self.new_by_number[number], None
+        elif not name:
+            self.error(row, "name", "", ValidationError(_("Give the customer's number or name.")))
+            return None, None
+        else:
+            key = v.fold(name)
+            pks = self.existing_by_name.get(key, ())
+            if len(pks) > 1:
+                self.error(
+                    row,
+                    "name",
+                    name,
+                    ValidationError(
+                        _(
+                            "%(count)s customers have this name: give the customer number to "
+                            "say which one."
+                        )
+                        % {"count": len(pks)}
+                    ),
+                )
+                return None, None
+            if pks:
+                return self.customers_by_pk[pks[0]], None
+            if key in self.new_by_name:
+                return self.new_by_name[key], None
+        if not name:
+            self.error(
+                row,
+                "name",
+                "",
+                ValidationError(_("A new customer needs a name (no customer has this number).")),
+            )
+            return None, None
+        plan = _Customer(row=row, label=name)
+        if number is not None:
+            plan.values["number"] = number
+            self.new_by_number[number] = plan
+        self.new_by_name.setdefault(v.fold(name), plan)
+        self.plans.append(plan)
+        self.changes.append(self.t_new)
+        return plan, NEW
+
+    def _country(self, plan):
+        if "country" in plan.values:
+            return plan.values["country"]
+        return plan.country
+
+    def customer_fields(self, plan, row, cells):
+        """Validate the customer's own columns and plan (or skip) their changes."""
+        found = {}
+        if "country" in cells:
+            try:
+                found["country"] = v.clean_country(cells["country"])
+            except ValidationError as exc:
+                self.error(row, "country", cells["country"], exc)
+        country = found.get("country") or self._country(plan)
+        for key, value in cells.items():
+            try:
+                if key == "name" and (
+                    ("number" not in cells and not plan.is_new)
+                    or v.fold(value) == v.fold(plan.values.get("name", ""))
+                ):
+                    continue  # the name identified the customer; nothing to change
+                if key in CUSTOMER_TEXT:
+                    found[key] = v.clean_text(value, CUSTOMER_TEXT[key])
+                elif key == "organisation_number":
+                    found[key] = v.clean_organisation_number(value, country)
+                elif key == "vat_number":
+                    found[key] = v.clean_vat_number(value, country)
+                elif key == "website":
+                    found[key] = v.clean_website(value)
+                elif key == "email":
+                    found[key] = v.clean_email(value)
+                elif key in CUSTOMER_LOOKUPS:
+                    index = getattr(self.lookups, key)
+                    found[CUSTOMER_LOOKUPS[key]] = index.resolve(
+                        value, create=self.options.create_missing
+                    )
+            except ValidationError as exc:
+                self.error(row, key, value, exc)
+        if "einvoice_address" in found or "einvoice_operator_id" in found:
+            self._check_einvoice(plan, row, cells, found)
+        for attname, value in found.items():
+            self._set(plan, row, attname, value)
+
+    def _check_einvoice(self, plan, row, cells, found):
+        operator_id = found.get(
+            "einvoice_operator_id",
+            plan.values.get(
+                "einvoice_operator_id",
+                plan.instance.einvoice_operator_id if plan.instance else None,
+            ),
+        )
+        if operator_id is None or isinstance(operator_id, Pending):
+            return
+        from ..models import EInvoiceOperator
+
+        probe = Customer(
+            country=self._country(plan),
+            einvoice_operator=EInvoiceOperator(
+                pk=operator_id, address_format=self._operator_format(operator_id)
+            ),
+            einvoice_address=found.get(
+                "einvoice_address",
+                plan.values.get(
+                    "einvoice_address", plan.instance.einvoice_address if plan.instance else ""
+                ),
+            ),
+        )
+        try:
+            probe.clean()
+        except ValidationError as exc:
+            for message in exc.message_dict.get("einvoice_address", []):
+                self.error(
+                    row,
+                    "einvoice_address",
+                    cells.get("einvoice_address", ""),
+                    ValidationError(message),
+                )
+            found.pop("einvoice_address", None)
+        else:
+            if "einvoice_address" in found:
+                found["einvoice_address"] = probe.einvoice_address
+
+    def _operator_format(self, pk):
+        if not hasattr(self, "_operator_formats"):
+            from ..models import EInvoiceOperator
+
+            self._operator_formats = dict(
+                EInvoiceOperator.objects.values_list("pk", "address_format")
+            )
+        return self._operator_formats.get(pk, "free")
+
+    def _display(self, attname, value):
+        for key, name in CUSTOMER_LOOKUPS.items():
+            if name == attname:
+                return getattr(self.lookups, key).display(value)
+        return "" if value is None else str(value)
+
+    def _label(self, attname):
+        key = {name: key for key, name in CUSTOMER_LOOKUPS.items()}.get(attname, attname)
+        return str(COLUMN_BY_KEY[key].label)
+
+    def _set(self, plan, row, attname, value):
+        if attname in plan.values and attname != "number":
+            if plan.values[attname] != value:
+                key = {n: k for k, n in CUSTOMER_LOOKUPS.items()}.get(attname, attname)
+                self.error(
+                    row,
+                    key,
+                    self._display(attname, value),
+                    ValidationError(
+                        _("Row %(row)s gives this customer %(value)s; a customer has one value.")
+                        % {
+                            "row": plan.value_rows.get(attname, plan.first_row),
+                            "value": self._display(attname, plan.values[attname]),
+                        }
+                    ),
+                )
+            return
+        if plan.is_new:
+            plan.values[attname] = value
+            plan.value_rows[attname] = row
+            return
+        current = getattr(plan.instance, attname)
+        if attname == "country":
+            current = str(current)
+        if current == value:
+            return
+        old, new = self._display(attname, current), self._display(attname, value)
+        if self.options.update_existing:
+            plan.values[attname] = value
+            plan.value_rows[attname] = row
+            plan.changed = True
+            self.changes.append(f"{self._label(attname)}: {old or '–'} → {new}")
+        else:
+            self.result.skipped_changes += 1
+            self.changes.append(
+                SKIPPED
+                + _("%(field)s not changed (%(old)s → %(new)s): updating details is off")
+                % {"field": self._label(attname), "old": old or "–", "new": new}
+            )
+
+    def address(self, plan, row, cells):
+        """Plan the row's address; return the _Address it names (new or matched) or None."""
+        if not any(key in cells for key in ADDRESS_COLUMNS):
+            for key in ("address_types", "head_office", "address_country"):
+                if key in cells:
+                    self.error(
+                        row,
+                        key,
+                        cells[key],
+                        ValidationError(_("The row has no address for this value to belong to.")),
+                    )
+            return None
+        ok = True
+        fields = {}
+        for key, limit in (("line1", 200), ("line2", 200), ("postal_code", 20), ("city", 100)):
+            try:
+                fields[key] = v.clean_text(cells.get(key, ""), limit)
+            except ValidationError as exc:
+                self.error(row, key, cells[key], exc)
+                ok = False
+        try:
+            country = (
+                v.clean_country(cells["address_country"])
+                if "address_country" in cells
+                else self._country(plan)
+            )
+        except ValidationError as exc:
+            self.error(row, "address_country", cells["address_country"], exc)
+            ok = False
+            country = "SE"
+        fields["country"] = country
+        flags = set()
+        if "address_types" in cells:
+            try:
+                flags = v.clean_address_types(cells["address_types"])
+            except ValidationError as exc:
+                self.error(row, "address_types", cells["address_types"], exc)
+                ok = False
+        head = None
+        if "head_office" in cells:
+            try:
+                head = v.clean_yes_no(cells["head_office"])
+            except ValidationError as exc:
+                self.error(row, "head_office", cells["head_office"], exc)
+                ok = False
+        if not ok:
+            return None
+        identity = address_identity(fields["line1"], fields["postal_code"], fields["city"], country)
+        existing = plan.addresses.get(identity)
+        if existing is not None:
+            if head and not existing.is_head_office:
+                self._move_head_office(plan, row, existing)
+            return existing
+        for flag in ("is_postal", "is_visiting", "is_billing"):
+            fields[flag] = flag in flags
+        address = _Address(fields=fields, billing="is_billing" in flags, row=row)
+        plan.addresses[identity] = address
+        plan.added = True
+        self.result.addresses_added += 1
+        self.changes.append(self.t_address % {"address": _short(fields)})
+        if plan.head_office is None:
+            address.is_head_office = True
+            address.explicit_head_office = bool(head)
+            plan.head_office = address
+        elif head:
+            self._move_head_office(plan, row, address)
+        return address
+
+    def _move_head_office(self, plan, row, address):
+        current = plan.head_office
+        if current.explicit_head_office:
+            self.error(
+                row,
+                "head_office",
+                _("yes"),
+                ValidationError(
+                    _("Row %(row)s already makes another address the head office.")
+                    % {"row": current.row}
+                ),
+            )
+            return
+        if current.pk is not None and not plan.is_new and not self.options.update_existing:
+            self.result.skipped_changes += 1
+            self.changes.append(
+                SKIPPED + _("head office not moved to this address: updating details is off")
+            )
+            return
+        current.is_head_office = False
+        address.is_head_office = True
+        address.explicit_head_office = True
+        plan.head_office = address
+        if address.pk is not None:
+            plan.changed = True
+        self.changes.append(_("head office moved to this address"))
+
+    def contact(self, plan, row, cells, address):
+        if not any(key in cells for key in CONTACT_COLUMNS):
+            return
+        ok = True
+        first = cells.get("contact_first_name", "")
+        last = cells.get("contact_last_name", "")
+        fields = {}
+        for key, attname in (
+            ("contact_first_name", "first_name"),
+            ("contact_last_name", "last_name"),
+        ):
+            if not cells.get(key):
+                self.error(
+                    row, key, "", ValidationError(_("A contact needs a first and a last name."))
+                )
+                ok = False
+                continue
+            try:
+                fields[attname] = v.clean_text(cells[key], 100)
+            except ValidationError as exc:
+                self.error(row, key, cells[key], exc)
+                ok = False
+        country = address.fields["country"] if address and address.fields else self._country(plan)
+        for key, attname, clean in (
+            ("contact_title", "title", lambda x: v.clean_text(x, 100)),
+            ("contact_email", "email", v.clean_email),
+            ("contact_phone", "phone", lambda x: v.clean_phone(x, country)),
+            ("contact_mobile", "mobile", lambda x: v.clean_phone(x, country)),
+        ):
+            if key in cells:
+                try:
+                    fields[attname] = clean(cells[key])
+                except ValidationError as exc:
+                    self.error(row, key, cells[key], exc)
+                    ok = False
+        if "contact_role" in cells:
+            try:
+                fields["role_id"] = self.lookups.contact_role.resolve(
+                    cells["contact_role"], create=self.options.create_missing
+                )
+            except ValidationError as exc:
+                self.error(row, "contact_role", cells["contact_role"], exc)
+                ok = False
+        if not ok:
+            return
+        identity = contact_identity(fields.get("email", ""), first, last)
+        if identity in plan.contacts:
+            return
+        plan.contacts.add(identity)
+        plan.new_contacts.append((fields, address, row))
+        plan.added = True
+        self.result.contacts_added += 1
+        self.changes.append(
+            self.t_contact % {"name": f"{fields['first_name']} {fields['last_name']}"}
+        )
+
+    def groupings(self, plan, row, cells):
+        if "groupings" not in cells:
+            return
+        value = cells["groupings"]
+        try:
+            pairs = v.parse_groupings(value)
+        except ValidationError as exc:
+            self.error(row, "groupings", value, exc)
+            return
+        groupings = self.lookups.groupings
+        for category, option in pairs:
+            try:
+                key, single = groupings.resolve(
+                    category, option, create=self.options.create_missing
+                )
+            except ValidationError as exc:
+                self.error(row, "groupings", value, exc)
+                continue
+            if key in plan.options:
+                continue
+            if single and key[0] in plan.single:
+                held = plan.single[key[0]]
+                if held in plan.new_options:
+                    self.error(
+                        row,
+                        "groupings",
+                        value,
+                        ValidationError(
+                            _(
+                                "%(category)s allows one option per customer; the file already "
+                                "gives %(option)s."
+                            )
+                            % {"category": category, "option": groupings.name(held)}
+                        ),
+                    )
+                    continue
+                if not self.options.update_existing:
+                    self.result.skipped_changes += 1
+                    self.changes.append(
+                        SKIPPED
+                        + _("%(old)s not replaced by %(new)s: updating details is off")
+                        % {"old": groupings.name(held), "new": groupings.name(key)}
+                    )
+                    continue
+                plan.removed_options.append(groupings.options[held])
+                plan.options.discard(held)
+                plan.changed = True
+                self.changes.append(
+                    _("%(old)s replaced by %(new)s")
+                    % {"old": groupings.name(held), "new": groupings.name(key)}
+                )
+            else:
+                self.changes.append(self.t_grouping % {"name": groupings.name(key)})
+            if single:
+                plan.single[key[0]] = key
+            plan.options.add(key)
+            plan.new_options.append(key)
+            plan.added = True
+            self.result.groupings_added += 1
+
+    def finish_addresses(self, plan):
+        """A customer's billing address becomes the default one when it has none."""
+        addresses = list(plan.addresses.values())
+        if any(a.is_default_billing for a in addresses):
+            return
+        billing = [a for a in addresses if a.is_billing]
+        if billing:
+            billing.sort(key=lambda a: (not a.is_head_office, a.pk is not None))
+            billing[0].is_default_billing = True
+
+
+def _short(fields):
+    return ", ".join(
+        p for p in (fields["line1"], f"{fields['postal_code']} {fields['city']}".strip()) if p
+    )
+
+
+# -- writing -------------------------------------------------------------------------------
+
+
+def reserve_customer_numbers(count, taken_in_file):
+    """Take ``count`` free customer numbers from the sequence in one step (row locked)."""
+    if not count:
+        return []
+    NumberSequence.objects.get_or_create(
+        key=CUSTOMER_SEQUENCE, defaults={"next_value": settings.KUNDKORT_CUSTOMER_NUMBER_START}
+    )
+    sequence = NumberSequence.objects.select_for_update().get(key=CUSTOMER_SEQUENCE)
+    numbers = []
+    candidate = sequence.next_value
+    while len(numbers) < count:
+        end = candidate + (count - len(numbers)) + 1000
+        taken = set(
+            Customer.objects.filter(number__gte=candidate, number__lt=end).values_list(
+                "number", flat=True
+            )
+        )
+        while candidate < end and len(numbers) < count:
+            if candidate not in taken and candidate not in taken_in_file:
+                numbers.append(candidate)
+            candidate += 1
+    sequence.next_value = candidate
+    sequence.save(update_fields=["next_value"])
+    return numbers
+
+
+class Writer:
+    """Writes a planned import in bulk: new rows with ``bulk.insert``, changes with
+    ``bulk_update_with_history``; every row gets its history record, marked as the import's."""
+
+    def __init__(self, planner, *, user, reason):
+        self.planner = planner
+        self.user = user
+        self.user_id = getattr(user, "pk", None)
+        self.reason = reason[:100]
+        self.now = timezone.now()
+        self.history = {"default_user": user, "default_change_reason": self.reason}
+
+    def resolve(self, value):
+        if isinstance(value, Pending):
+            return self.created[value]
+        return value
+
+    def insert(self, model, rows):
+        bulk.insert(model, rows, user=self.user, reason=self.reason, now=self.now)
+
+    def write(self):
+        planner = self.planner
+        self.created = planner.lookups.create_missing()
+        user_id = self.user_id
+
+        new_plans = [plan for plan in planner.plans if plan.is_new]
+        numbers = iter(
+            reserve_customer_numbers(
+                sum(1 for plan in new_plans if "number" not in plan.values),
+                {plan.values["number"] for plan in new_plans if "number" in plan.values},
+            )
+        )
+        for start in range(0, len(new_plans), BATCH * 5):
+            batch = new_plans[start : start + BATCH * 5]
+            rows = []
+            for plan in batch:
+                row = {key: self.resolve(value) for key, value in plan.values.items()}
+                if row.get("number") is None:
+                    row["number"] = next(numbers)
+                row["created_by_id"] = row["updated_by_id"] = user_id
+                rows.append(row)
+            self.insert(Customer, rows)
+            for plan, row in zip(batch, rows, strict=True):
+                plan.pk = row["id"]
+
+        self.update_customers([plan for plan in planner.customers_by_pk.values() if plan.values])
+        all_plans = list(planner.customers_by_pk.values()) + new_plans
+        self.write_addresses(all_plans)
+        self.write_contacts(all_plans)
+        self.write_groupings(all_plans)
+
+    def update_customers(self, changed):
+        fields = sorted({key for plan in changed for key in plan.values})
+        for start in range(0, len(changed), BATCH):
+            objs = []
+            for plan in changed[start : start + BATCH]:
+                customer = plan.instance
+                for key, value in plan.values.items():
+                    setattr(customer, key, self.resolve(value))
+                customer.version += 1
+                customer.updated_by_id = self.user_id
+                customer.updated_at = self.now
+                objs.append(customer)
+            bulk_update_with_history(
+                objs,
+                Customer,
+                [*fields, "version", "updated_by", "updated_at"],
+                batch_size=BATCH,
+                **self.history,
+            )
+
+    def write_addresses(self, plans):
+        # Existing addresses whose head office or default billing flag changes.
+        moved = [
+            address
+            for plan in plans
+            for address in plan.addresses.values()
+            if address.pk is not None
+            and (
+                address.is_head_office != address.was_head_office
+                or address.is_default_billing != address.was_default_billing
+            )
+        ]
+        instances = {}
+        for start in range(0, len(moved), CHUNK):
+            chunk = [address.pk for address in moved[start : start + CHUNK]]
+            instances.update((a.pk, a) for a in Address.objects.filter(pk__in=chunk))
+        # Clear the old head offices first: the database allows one per customer.
+        lowered = [a for a in moved if a.was_head_office and not a.is_head_office]
+        self._update_addresses(lowered, instances)
+        pending, refs = [], []
+        for plan in plans:
+            for address in plan.addresses.values():
+                if address.pk is None:
+                    row = dict(address.fields)
+                    row.update(
+                        customer_id=plan.pk,
+                        is_head_office=address.is_head_office,
+                        is_default_billing=address.is_default_billing,
+                        created_by_id=self.user_id,
+                        updated_by_id=self.user_id,
+                    )
+                    pending.append(row)
+                    refs.append(address)
+            if len(pending) >= BATCH * 5:
+                self._insert_addresses(pending, refs)
+                pending, refs = [], []
+        self._insert_addresses(pending, refs)
+        raised = [a for a in moved if not (a.was_head_office and not a.is_head_office)]
+        self._update_addresses(raised, instances)
+
+    def _insert_addresses(self, rows, refs):
+        self.insert(Address, rows)
+        for row, address in zip(rows, refs, strict=True):
+            address.pk = row["id"]
+
+    def _update_addresses(self, addresses, instances):
+        objs = []
+        for address in addresses:
+            instance = instances[address.pk]
+            instance.is_head_office = address.is_head_office
+            instance.is_default_billing = address.is_default_billing
+            instance.version += 1
+            instance.updated_by_id = self.user_id
+            instance.updated_at = self.now
+            objs.append(instance)
+        if objs:
+            bulk_update_with_history(
+                objs,
+                Address,
+                ["is_head_office", "is_default_billing", "version", "updated_by", "updated_at"],
+                batch_size=BATCH,
+                **self.history,
+            )
+
+    def write_contacts(self, plans):
+        pending = []
+        for plan in plans:
+            head = plan.head_office
+            for fields, address, _row in plan.new_contacts:
+                target = address or head
+                row = dict(fields)
+                if "role_id" in row:
+                    row["role_id"] = self.resolve(row["role_id"])
+                row.update(
+                    customer_id=plan.pk,
+                    address_id=target.pk if target is not None else None,
+                    created_by_id=self.user_id,
+                    updated_by_id=self.user_id,
+                )
+                pending.append(row)
+            if len(pending) >= BATCH * 5:
+                self.insert(Contact, pending)
+                pending = []
+        self.insert(Contact, pending)
+
+    def write_groupings(self, plans):
+        option_ids = self.planner.lookups.groupings.options
+        for plan in plans:
+            for option_id in plan.removed_options:
+                for assignment in CustomerGroupingOption.objects.filter(
+                    customer_id=plan.pk, option_id=option_id
+                ):
+                    assignment.delete()  # rare: one by one, so each removal gets its history
+        pending = []
+        for plan in plans:
+            for key in plan.new_options:
+                pending.append({"customer_id": plan.pk, "option_id": option_ids[key]})
+            if len(pending) >= BATCH * 5:
+                self.insert(CustomerGroupingOption, pending)
+                pending = []
+        self.insert(CustomerGroupingOption, pending)
+
+
+def run_import(content, *, file_name, options, user, commit):
+    """Review (``commit=False``) or import (``commit=True``) one file; return the result.
+
+    The admin's review and confirm steps, the tests and ``bench_import`` all call this. With
+    ``commit`` the whole import is one transaction: any error leaves the database untouched.
+    """
+    started = time.perf_counter()
+    timings = {}
+    try:
+        table = read_table(content, file_name)
+    except ImportFileError as exc:
+        result = ImportResult(file_name=file_name, options=options, file_error=exc.message)
+        result.seconds = time.perf_counter() - started
+        return result
+    del content
+    timings["read"] = time.perf_counter() - started
+    if not commit:
+        planner = Planner(table, options)
+        result = planner.plan()
+        timings["plan"] = time.perf_counter() - started - timings["read"]
+    else:
+        with transaction.atomic(), change_source(SOURCE_IMPORT, detail=file_name):
+            planner = Planner(table, options, lock=True)
+            result = planner.plan()
+            timings["plan"] = time.perf_counter() - started - timings["read"]
+            if not result.has_errors:
+                Writer(planner, user=user, reason=current_source()).write()
+                result.committed = True
+                timings["write"] = time.perf_counter() - started - timings["read"] - timings["plan"]
+    result.file_name = file_name
+    result.encoding = table.encoding
+    result.delimiter = table.delimiter
+    result.file_format = table.file_format
+    result.seconds = time.perf_counter() - started
+    result.timings = timings
+    return result

@@ -1,0 +1,215 @@
+"""Reading an uploaded CSV or XLSX file into header columns and rows of stripped strings.
+
+Real files come from Excel in Swedish Windows (Windows-1252, semicolons, CRLF, trailing empty
+columns and rows), from other systems (UTF-8 with or without BOM, commas) and as XLSX. Every
+problem with the file as a whole raises ``ImportFileError`` before any row is looked at.
+"""
+
+import csv
+import datetime
+import decimal
+import io
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from .columns import match_header, suggest_header
+
+XLSX_MAGIC = b"PK\x03\x04"
+FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
+# Bytes 0x80-0x9F are printable in Windows-1252 but control characters in ISO-8859-1; these five
+# are undefined in Windows-1252, so a file containing them can only be ISO-8859-1.
+_CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+class ImportFileError(Exception):
+    """The file as a whole cannot be imported (the message says why, in the user's language)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class Table:
+    """The columns the header row names, and the data rows as (row number, values) pairs."""
+
+    columns: list  # Column per position in ``values``
+    headers: dict = field(default_factory=dict)  # column key -> the header as the file writes it
+    rows: list = field(default_factory=list)  # [(spreadsheet row number, tuple of str)]
+    encoding: str = ""
+    delimiter: str = ""
+    file_format: str = "csv"
+
+
+def check_size(size):
+    limit = settings.KUNDKORT_IMPORT_MAX_FILE_SIZE
+    if size > limit:
+        raise ImportFileError(
+            _("The file is %(size)s; files up to %(limit)s can be imported. Split it into parts.")
+            % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+        )
+
+
+def read_table(content, file_name=""):
+    """Read ``content`` (bytes) as XLSX when it is one, else as CSV; return a ``Table``."""
+    check_size(len(content))
+    if not content.strip():
+        raise ImportFileError(_("The file is empty."))
+    if content[:4] == XLSX_MAGIC or str(file_name).lower().endswith(".xlsx"):
+        return _read_xlsx(content)
+    return _read_csv(content)
+
+
+def decode(content):
+    """Return (text, encoding name): UTF-8 (BOM or not), else Windows-1252 or ISO-8859-1."""
+    if content.startswith(b"\xef\xbb\xbf"):
+        return content[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
+    try:
+        return content.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    high = set(content.translate(None, bytes(range(0x80))).translate(None, bytes(range(0xA0, 256))))
+    if high & _CP1252_UNDEFINED:
+        return content.decode("iso-8859-1"), "ISO-8859-1"
+    if high:
+        return content.decode("cp1252"), "Windows-1252"
+    # Without bytes 0x80-0x9F the two encodings read the same; Å, Ä, Ö are identical in both.
+    return content.decode("iso-8859-1"), "ISO-8859-1 / Windows-1252"
+
+
+def _delimiter(header_line):
+    counts = {d: header_line.count(d) for d in (";", ",", "\t")}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _read_csv(content):
+    text, encoding = decode(content)
+    del content
+    first_line = text[: text.find("\n")] if "\n" in text else text
+    delimiter = _delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
+    try:
+        header = next(reader, None)
+        table = _table(header, reader)
+    except csv.Error as exc:
+        raise ImportFileError(
+            _("The file could not be read as CSV (line %(line)s): %(error)s")
+            % {"line": reader.line_num, "error": exc}
+        ) from exc
+    table.encoding = encoding
+    table.delimiter = delimiter
+    return table
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else str(value)
+    if isinstance(value, decimal.Decimal | int):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _read_xlsx(content):
+    # openpyxl parses the XML with defusedxml when it is installed (it is a dependency).
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(
+            io.BytesIO(content), read_only=True, data_only=True, keep_links=False
+        )
+    except Exception as exc:
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx): %(error)s") % {"error": exc}
+        ) from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
+        table = _table(next(rows, None), rows)
+    finally:
+        workbook.close()
+    table.file_format = "xlsx"
+    return table
+
+
+def _unescape(cell):
+    """Undo the quote exports put before text that starts like a formula ("'+4670...")."""
+    if cell[:1] == "'" and cell[1:2] in FORMULA_STARTS:
+        return cell[1:]
+    return cell
+
+
+def _table(header, rows):
+    if not header or not any(str(h).strip() for h in header):
+        raise ImportFileError(_("The first row must hold the column headers."))
+    header = [str(h).strip() for h in header]
+    while header and not header[-1]:
+        header.pop()  # Excel's trailing empty columns
+    columns, seen = [], {}
+    for index, text in enumerate(header):
+        if not text:
+            raise ImportFileError(
+                _("Column %(number)s has no header. Give it one, or delete the column.")
+                % {"number": index + 1}
+            )
+        column = match_header(text)
+        if column is None:
+            suggestion = suggest_header(text)
+            if suggestion:
+                message = _(
+                    'Unknown column "%(header)s". Did you mean "%(suggestion)s"? '
+                    "Nothing was imported."
+                ) % {"header": text, "suggestion": suggestion}
+            else:
+                message = _(
+                    'Unknown column "%(header)s". Use the headers of the template. '
+                    "Nothing was imported."
+                ) % {"header": text}
+            raise ImportFileError(message)
+        if column.key in seen:
+            raise ImportFileError(
+                _('The columns "%(first)s" and "%(second)s" are the same column.')
+                % {"first": seen[column.key], "second": text}
+            )
+        seen[column.key] = text
+        columns.append(column)
+    if "name" not in seen and "number" not in seen:
+        raise ImportFileError(_('The file needs a "Customer name" or a "Customer number" column.'))
+
+    width = len(columns)
+    limit = settings.KUNDKORT_IMPORT_MAX_ROWS
+    table = Table(columns=columns, headers=seen)
+    append = table.rows.append
+    row_number = 1
+    for raw in rows:
+        row_number += 1
+        values = tuple([cell.strip() for cell in raw[:width]])
+        if len(values) < width:
+            values += ("",) * (width - len(values))
+        if any(cell[:1] == "'" for cell in values):
+            values = tuple(_unescape(cell) for cell in values)
+        if not any(values):
+            continue  # empty lines, Excel's trailing ";;;;" rows
+        if len(table.rows) >= limit:
+            raise ImportFileError(
+                _(
+                    "The file has more than %(limit)s rows; at most %(limit)s rows can be "
+                    "imported at once. Split the file into parts."
+                )
+                % {"limit": f"{limit:,}".replace(",", "\u00a0")}
+            )
+        append((row_number, values))
+    if not table.rows:
+        raise ImportFileError(_("The file has headers but no rows to import."))
+    return table
