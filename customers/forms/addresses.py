@@ -57,7 +57,7 @@ class AddressForm(forms.ModelForm):
             head.initial = True
             head.help_text = _("The customer's first address becomes the head office.")
         else:
-            head.help_text = _("The present head office stops being the head office.")
+            head.help_text = _("Tick to make this the head office instead of the present one.")
         self.fields["phone"].help_text = _(
             "Written with or without the country code; stored as +46701234567."
         )

@@ -1,0 +1,289 @@
+"""The card's Contact details tab: addresses and contacts sections, queries, permissions."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers import roles
+from customers.models import Address, Contact
+from customers.selectors.contact_details import contact_details
+from customers.services.addresses import address_create
+from customers.services.contacts import contact_create
+from tests.factories import ContactRoleFactory, CustomerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user():
+    return UserFactory()
+
+
+@pytest.fixture
+def customer():
+    return CustomerFactory(country="SE")
+
+
+def card(client, customer, **query):
+    return client.get(reverse("customers:customer_detail", args=[customer.pk]), query)
+
+
+def fill(customer, count):
+    """``count`` addresses (the first the head office) and ``count`` contacts with roles."""
+    role = ContactRoleFactory(name="Beslutsfattare")
+    addresses = [
+        Address(
+            customer=customer,
+            line1=f"Gatan {i}",
+            city=f"Stad {i:03}",
+            phone="+46812345678",
+            is_billing=i % 2 == 0,
+            is_default_billing=i == 0,
+            is_head_office=i == 0,
+        )
+        for i in range(count)
+    ]
+    Address.objects.bulk_create(addresses)
+    Contact.objects.bulk_create(
+        Contact(
+            customer=customer,
+            address=addresses[i % len(addresses)],
+            first_name=f"Förnamn{i}",
+            last_name=f"Efternamn{i:03}",
+            role=role,
+            email=f"kontakt{i}@example.com",
+            phone="+46812345678",
+            mobile="+46701234567",
+            is_active=i % 10 != 9,
+        )
+        for i in range(count)
+    )
+
+
+# What the tab shows -------------------------------------------------------------------------
+
+
+def test_head_office_is_listed_first_with_its_badge(reader_client, customer, user):
+    address_create(customer=customer, user=user, line1="Huvudgatan 1", city="Örebro")
+    address_create(customer=customer, user=user, line1="Annexet 2", city="Arboga")
+    sections = card(reader_client, customer).context["address_section"]
+    assert [a.line1 for a in sections["addresses"]] == ["Huvudgatan 1", "Annexet 2"]
+    html = card(reader_client, customer).content.decode()
+    assert html.count("kk-badge-head-office") == 1
+    assert html.index("Huvudgatan 1") < html.index("Annexet 2")
+
+
+def test_default_billing_address_is_marked(reader_client, customer, user):
+    address_create(customer=customer, user=user, line1="Huvudgatan 1")
+    address_create(customer=customer, user=user, line1="Fakturagatan 9", is_billing=True)
+    html = card(reader_client, customer).content.decode()
+    assert html.count('data-testid="default-billing-badge"') == 1
+    billing = Address.objects.get(line1="Fakturagatan 9")
+    assert 'data-testid="default-billing-badge"' in html.split(f'id="address-{billing.pk}"')[1]
+
+
+def test_contacts_are_sorted_by_last_name(reader_client, customer, user):
+    for first, last in [("Erik", "Öberg"), ("Anna", "Lind"), ("Bo", "Andersson")]:
+        contact_create(customer=customer, user=user, first_name=first, last_name=last)
+    contacts = card(reader_client, customer).context["contact_section"]["contacts"]
+    assert [c.last_name for c in contacts] == ["Andersson", "Lind", "Öberg"]
+
+
+def test_inactive_contacts_are_hidden_by_default(reader_client, customer, user):
+    contact_create(customer=customer, user=user, first_name="Aktiv", last_name="Person")
+    contact_create(
+        customer=customer, user=user, first_name="Slutat", last_name="Person", is_active=False
+    )
+    response = card(reader_client, customer)
+    names = [c.first_name for c in response.context["contact_section"]["contacts"]]
+    assert names == ["Aktiv"]
+    assert "Slutat" not in response.content.decode()
+    assert 'data-testid="contacts-show-inactive"' in response.content.decode()
+
+
+def test_show_inactive_shows_them_greyed(reader_client, customer, user):
+    active = contact_create(customer=customer, user=user, first_name="Aktiv", last_name="Person")
+    gone = contact_create(
+        customer=customer, user=user, first_name="Slutat", last_name="Person", is_active=False
+    )
+    html = card(reader_client, customer, show_inactive="1").content.decode()
+    assert "Slutat" in html
+    assert re.search(rf'<li class="[^"]*\bkk-inactive\b[^"]*" id="contact-{gone.pk}"', html)
+    assert not re.search(rf'<li class="[^"]*\bkk-inactive\b[^"]*" id="contact-{active.pk}"', html)
+
+
+def test_phones_are_shown_for_people_to_read(reader_client, customer, user):
+    address_create(customer=customer, user=user, line1="Huvudgatan 1")
+    contact_create(
+        customer=customer, user=user, first_name="Anna", last_name="Berg", mobile="0701234567"
+    )
+    html = card(reader_client, customer).content.decode()
+    assert "+46 70 123 45 67" in html
+    assert 'href="tel:+46701234567"' in html
+
+
+def test_editor_sees_the_edit_controls(editor_client, customer, user):
+    address_create(customer=customer, user=user, line1="Huvudgatan 1")
+    address_create(customer=customer, user=user, line1="Annexet 2")
+    contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
+    html = card(editor_client, customer).content.decode()
+    for testid in [
+        "address-new",
+        "address-edit",
+        "address-delete",
+        "head-office-change",
+        "contact-new",
+        "contact-edit",
+        "contact-deactivate",
+        "contact-delete",
+    ]:
+        assert f'data-testid="{testid}"' in html, testid
+
+
+def test_read_only_user_sees_everything_and_no_edit_controls(reader_client, customer, user):
+    address_create(customer=customer, user=user, line1="Huvudgatan 1")
+    address_create(customer=customer, user=user, line1="Annexet 2")
+    contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
+    html = card(reader_client, customer).content.decode()
+    assert "Huvudgatan 1" in html and "Annexet 2" in html and "Berg" in html
+    for prefix in ["/addresses/", "/contacts/"]:
+        assert f"/customers/{customer.pk}{prefix}" not in html
+
+
+# Queries ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("rows", [1, 200])
+def test_sections_run_three_queries_whatever_the_number_of_rows(
+    customer, readonly_user, django_assert_num_queries, rows
+):
+    fill(customer, rows)
+    readonly_user.has_perm("customers.view_customer")  # the view has loaded them already
+    with django_assert_num_queries(3):
+        sections = contact_details(customer=customer, user=readonly_user, show_inactive=True)
+    assert len(sections["address_section"]["addresses"]) == rows
+    assert len(sections["contact_section"]["contacts"]) == rows
+
+
+def count_card_queries(client, customer, **query):
+    with CaptureQueriesContext(connection) as queries:
+        response = card(client, customer, **query)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("show_inactive", [{}, {"show_inactive": "1"}])
+def test_tab_queries_are_the_same_with_1_and_200_addresses_and_contacts(
+    editor_client, show_inactive
+):
+    small, large = CustomerFactory(), CustomerFactory()
+    fill(small, 1)
+    fill(large, 200)
+    card(editor_client, small)  # warm the session and content types
+    assert count_card_queries(editor_client, small, **show_inactive) == count_card_queries(
+        editor_client, large, **show_inactive
+    )
+
+
+# Permissions per URL ------------------------------------------------------------------------
+
+# (url name, needs an address id, needs a contact id, method)
+URLS = [
+    ("customers:address_create", False, False, "get"),
+    ("customers:address_make_head_office", False, False, "get"),
+    ("customers:address_update", True, False, "get"),
+    ("customers:address_delete", True, False, "get"),
+    ("customers:address_set_default_billing", True, False, "post"),
+    ("customers:contact_create", False, False, "get"),
+    ("customers:contact_update", False, True, "get"),
+    ("customers:contact_delete", False, True, "get"),
+    ("customers:contact_toggle_active", False, True, "post"),
+]
+
+
+@pytest.fixture
+def setting(user):
+    customer = CustomerFactory()
+    other = CustomerFactory()
+    address = address_create(customer=customer, user=user, line1="Huvudgatan 1", is_billing=True)
+    contact = contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
+    other_address = address_create(customer=other, user=user, line1="Annan väg 1")
+    other_contact = contact_create(customer=other, user=user, first_name="Olle", last_name="Ek")
+    return {
+        "customer": customer,
+        "address": address,
+        "contact": contact,
+        "other_address": other_address,
+        "other_contact": other_contact,
+    }
+
+
+def url_for(name, needs_address, needs_contact, setting, *, foreign=False):
+    args = [setting["customer"].pk]
+    if needs_address:
+        args.append(setting["other_address" if foreign else "address"].pk)
+    if needs_contact:
+        args.append(setting["other_contact" if foreign else "contact"].pk)
+    return reverse(name, args=args)
+
+
+@pytest.mark.parametrize(("name", "needs_address", "needs_contact", "method"), URLS)
+def test_anonymous_is_sent_to_login(client, setting, name, needs_address, needs_contact, method):
+    response = getattr(client, method)(url_for(name, needs_address, needs_contact, setting))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+@pytest.mark.parametrize(("name", "needs_address", "needs_contact", "method"), URLS)
+@pytest.mark.parametrize("role", [None, roles.READ_ONLY])
+def test_users_without_the_edit_right_get_403(
+    client, make_user, setting, role, name, needs_address, needs_contact, method
+):
+    client.force_login(make_user(*([role] if role else [])))
+    response = getattr(client, method)(url_for(name, needs_address, needs_contact, setting))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "needs_address", "needs_contact", "method"), URLS)
+def test_edit_own_only_user_gets_403_on_another_owners_customer(
+    client, make_user, setting, name, needs_address, needs_contact, method
+):
+    client.force_login(make_user(roles.EDIT, roles.OWN_ONLY))
+    response = getattr(client, method)(url_for(name, needs_address, needs_contact, setting))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(("name", "needs_address", "needs_contact", "method"), URLS)
+def test_editor_is_let_in(editor_client, setting, name, needs_address, needs_contact, method):
+    response = getattr(editor_client, method)(url_for(name, needs_address, needs_contact, setting))
+    assert response.status_code == (200 if method == "get" else 302)
+
+
+@pytest.mark.parametrize(
+    ("name", "needs_address", "needs_contact", "method"),
+    [u for u in URLS if u[1] or u[2]],
+)
+def test_another_customers_address_or_contact_id_is_404(
+    editor_client, setting, name, needs_address, needs_contact, method
+):
+    url = url_for(name, needs_address, needs_contact, setting, foreign=True)
+    response = getattr(editor_client, method)(url)
+    assert response.status_code == 404
+
+
+@pytest.mark.parametrize(("name", "needs_address", "needs_contact", "method"), URLS)
+def test_unknown_customer_is_404(
+    editor_client, setting, name, needs_address, needs_contact, method
+):
+    url = url_for(name, needs_address, needs_contact, setting).replace(
+        f"/customers/{setting['customer'].pk}/", "/customers/999999/", 1
+    )
+    response = getattr(editor_client, method)(url)
+    assert response.status_code == 404
+
+
+def test_read_only_user_sees_the_tab(reader_client, setting):
+    assert card(reader_client, setting["customer"]).status_code == 200
