@@ -6,15 +6,19 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from .importing.admin import CustomerImportExportMixin
 from .models import (
     ContactRole,
     Currency,
+    Customer,
     CustomerGroupingOption,
     EInvoiceOperator,
     GroupingCategory,
     GroupingOption,
+    Industry,
     InvoiceLanguage,
     InvoiceTemplate,
+    NumberSequence,
     PaymentTerm,
     PriceList,
 )
@@ -203,3 +207,89 @@ class GroupingCategoryAdmin(admin.ModelAdmin):
 
 
 # --- end of billing lookups and customer grouping (issue 4) ---
+
+
+# --- Customer register (issue 2): customers, industries, number sequences. ---
+
+
+@admin.register(Industry)
+class IndustryAdmin(admin.ModelAdmin):
+    """Industries: one in use is deactivated, not deleted (customers keep it)."""
+
+    list_display = ["name", "is_active", "order", "customer_count"]
+    list_editable = ["is_active", "order"]
+    list_filter = ["is_active"]
+    search_fields = ["name"]
+    ordering = ["order", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_customer_count=Count("customers"))
+
+    @admin.display(description=_("customers"), ordering="_customer_count")
+    def customer_count(self, obj):
+        return obj._customer_count
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.customers.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+@admin.register(NumberSequence)
+class NumberSequenceAdmin(admin.ModelAdmin):
+    """The next free number of each series; numbers already taken are skipped anyway."""
+
+    list_display = ["key", "next_value"]
+    search_fields = ["key"]
+
+
+class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
+    """Customers in the admin; a new customer without a number gets the next free one.
+
+    Import and Export (issue 6) come from ``CustomerImportExportMixin``.
+    """
+
+    list_display = [
+        "number",
+        "name",
+        "organisation_number",
+        "country",
+        "industry",
+        "owner",
+        "is_active",
+    ]
+    list_display_links = ["number", "name"]
+    list_filter = ["is_active", "industry", "country"]
+    search_fields = ["=number", "name", "organisation_number", "vat_number"]
+    list_select_related = ["industry", "owner"]
+    autocomplete_fields = ["owner"]
+    readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
+    exclude = ["grouping_options"]
+    ordering = ["name", "number"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if "number" in form.base_fields:
+            form.base_fields["number"].required = False
+            form.base_fields["number"].help_text = _("Leave empty to get the next free number.")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        from django.db import transaction
+
+        from .services import versioning
+        from .services.customers import next_customer_number
+
+        with transaction.atomic():
+            if obj.number is None:
+                obj.number = next_customer_number()
+            if change:
+                versioning.bump(obj, user=request.user)
+            else:
+                obj.created_by = request.user
+                obj.updated_by = request.user
+            super().save_model(request, obj, form, change)
+
+
+if not admin.site.is_registered(Customer):
+    admin.site.register(Customer, CustomerAdmin)
