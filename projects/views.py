@@ -27,7 +27,7 @@ from .forms import (
     SalesStatusForm,
     choose_customers,
 )
-from .models import Project
+from .models import Project, SalesStatus
 
 VIEW_PROJECT = "projects.view_project"
 ADD_PROJECT = "projects.add_project"
@@ -141,6 +141,9 @@ class ProjectDetailView(PermissionRequiredMixin, ProjectMixin, DetailView):
             status_form=SalesStatusForm(project=project)
             if can_change and project.is_sales and not project.is_closed
             else None,
+            statuses=list(SalesStatus.objects.filter(is_active=True))
+            if can_change and project.is_sales and not project.is_closed
+            else [],
             activity_add_url=f"{reverse('activities:activity_create')}?project={project.pk}",
             activity_list_url=(
                 f"{reverse('activities:activity_list')}?scope=all&when=all&project={project.pk}"
