@@ -69,42 +69,4 @@ urlpatterns = [
         contacts.ContactToggleActiveView.as_view(),
         name="contact_toggle_active",
     ),
-    # Addresses and contacts on the Contact details tab (issue 3).
-    path("<int:pk>/addresses/new/", addresses.AddressCreateView.as_view(), name="address_create"),
-    path(
-        "<int:pk>/addresses/head-office/",
-        addresses.AddressMakeHeadOfficeView.as_view(),
-        name="address_make_head_office",
-    ),
-    path(
-        "<int:pk>/addresses/<int:address_pk>/edit/",
-        addresses.AddressUpdateView.as_view(),
-        name="address_update",
-    ),
-    path(
-        "<int:pk>/addresses/<int:address_pk>/delete/",
-        addresses.AddressDeleteView.as_view(),
-        name="address_delete",
-    ),
-    path(
-        "<int:pk>/addresses/<int:address_pk>/default-billing/",
-        addresses.AddressSetDefaultBillingView.as_view(),
-        name="address_set_default_billing",
-    ),
-    path("<int:pk>/contacts/new/", contacts.ContactCreateView.as_view(), name="contact_create"),
-    path(
-        "<int:pk>/contacts/<int:contact_pk>/edit/",
-        contacts.ContactUpdateView.as_view(),
-        name="contact_update",
-    ),
-    path(
-        "<int:pk>/contacts/<int:contact_pk>/delete/",
-        contacts.ContactDeleteView.as_view(),
-        name="contact_delete",
-    ),
-    path(
-        "<int:pk>/contacts/<int:contact_pk>/active/",
-        contacts.ContactToggleActiveView.as_view(),
-        name="contact_toggle_active",
-    ),
 ]
