@@ -55,5 +55,13 @@ loadtest: setup
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL=postgres://...@127.0.0.1/<db>" && exit 2)
 	DATABASE_URL=$(DATABASE_URL) $(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
+# Page benchmark (bench/run.py, README "Performance"): PostgreSQL only; creates, migrates and
+# seeds the database (100,000 customers) when needed, then prints the table and writes
+# bench/results/<time>.json. make bench [DATABASE_URL=postgres://...] [BENCH_ARGS="--runs 40"]
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kundkort_bench
+BENCH_ARGS ?=
+bench: setup
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/run.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

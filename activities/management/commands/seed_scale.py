@@ -79,10 +79,11 @@ class Command(BaseCommand):
                 elapsed = time.perf_counter() - started
                 self.stdout.write(f"{done} customers ({activities} activities) in {elapsed:.0f} s")
         if connection.vendor == "postgresql":
+            # Fresh statistics (or the planner plans for empty tables) and a visibility map, so
+            # index-only scans work at once rather than after autovacuum comes round.
             with connection.cursor() as cursor:
-                cursor.execute(
-                    "ANALYZE"
-                )  # fresh statistics, or the planner guesses from empty tables
+                # VACUUM cannot run inside a transaction (a test's, or a caller's atomic block).
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
         self.stdout.write(
             self.style.SUCCESS(
                 f"Seeded up to {target} customers in {time.perf_counter() - started:.1f} s."

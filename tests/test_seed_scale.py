@@ -1,0 +1,204 @@
+"""seed_scale: consistent, idempotent scale data; the indexes and the capped count it needs.
+
+Runs on SQLite (bulk_create) and on PostgreSQL (COPY) alike:
+``DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_scale pytest tests/test_seed_scale.py``.
+"""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, F, Q
+from django.urls import reverse
+
+from activities.models import Activity
+from customers import scale_seed
+from customers.models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
+from customers.pagination import CappedPaginator
+from customers.validators import normalise_organisation_number, normalise_vat_number
+from projects.models import Project, ProjectNote
+from tests.factories import CustomerFactory
+
+pytestmark = pytest.mark.django_db
+
+SCALE = 20
+
+
+def seed(customers):
+    call_command("seed_scale", customers=customers, stdout=io.StringIO())
+
+
+@pytest.fixture
+def seeded(db):
+    seed(SCALE)
+    return SCALE
+
+
+def test_seed_makes_the_promised_numbers_of_rows(seeded):
+    assert Customer.objects.count() == SCALE
+    assert Contact.objects.count() == 3 * SCALE
+    assert Address.objects.count() == SCALE * 3 // 2
+    assert Activity.objects.count() == 10 * SCALE
+    assert Project.objects.count() == SCALE
+    assert ProjectNote.objects.count() == SCALE
+    assert CustomerGroupingOption.objects.exists()
+
+
+def test_every_contacts_address_belongs_to_its_customer(seeded):
+    assert Contact.objects.filter(address__isnull=False).exists()
+    assert not Contact.objects.filter(address__isnull=False).exclude(
+        address__customer=F("customer")
+    )
+
+
+def test_every_customer_with_addresses_has_exactly_one_head_office(seeded):
+    offices = Customer.objects.annotate(
+        n_addresses=Count("addresses"),
+        n_head=Count("addresses", filter=Q(addresses__is_head_office=True)),
+    )
+    assert all(c.n_addresses >= 1 for c in offices)
+    assert all(c.n_head == 1 for c in offices)
+
+
+def test_every_customer_has_one_default_billing_address_among_its_billing_ones(seeded):
+    assert Address.objects.filter(is_default_billing=True).count() == SCALE
+    assert not Address.objects.filter(is_default_billing=True, is_billing=False).exists()
+
+
+def test_projects_and_activities_stay_within_their_customer(seeded):
+    assert not Project.objects.filter(contact__isnull=False).exclude(
+        contact__customer=F("customer")
+    )
+    assert Activity.objects.filter(project__isnull=False).exists()
+    assert not Activity.objects.filter(project__isnull=False).exclude(
+        project__customer=F("customer")
+    )
+    participants = Activity.participant_contacts.through.objects.all()
+    assert participants.exists()
+    assert not participants.exclude(contact__customer=F("activity__customer"))
+
+
+def test_customer_numbers_are_unique_and_the_sequence_is_past_them(seeded):
+    numbers = list(Customer.objects.values_list("number", flat=True))
+    assert len(set(numbers)) == len(numbers)
+    assert NumberSequence.objects.get(key="customer").next_value > max(numbers)
+    project_numbers = list(Project.objects.values_list("number", flat=True))
+    assert NumberSequence.objects.get(key="project").next_value > max(project_numbers)
+
+
+def test_seeded_numbers_follow_customers_made_before(db):
+    existing = CustomerFactory(number=900_000)
+    seed(3)
+    seeded = Customer.objects.exclude(pk=existing.pk).values_list("number", flat=True)
+    assert min(seeded) > existing.number
+
+
+def test_organisation_and_vat_numbers_pass_the_validators(seeded):
+    for customer in Customer.objects.exclude(country="DK"):
+        org = normalise_organisation_number(customer.organisation_number, customer.country)
+        assert org == customer.organisation_number
+        if customer.vat_number:
+            assert normalise_vat_number(customer.vat_number, customer.country) == (
+                customer.vat_number
+            )
+
+
+def test_names_are_nordic(seeded):
+    text = " ".join(Contact.objects.values_list("last_name", flat=True))
+    text += " ".join(Address.objects.values_list("city", flat=True))
+    assert any(ch in text for ch in "åäöÅÄÖøæ")
+
+
+def test_running_again_with_the_same_scale_adds_nothing(seeded):
+    before = (Customer.objects.count(), Contact.objects.count(), Activity.objects.count())
+    seed(SCALE)
+    after = (Customer.objects.count(), Contact.objects.count(), Activity.objects.count())
+    assert after == before
+
+
+def test_a_larger_scale_adds_only_the_difference(seeded):
+    seed(SCALE + 5)
+    assert Customer.objects.count() == SCALE + 5
+    assert Contact.objects.count() == 3 * (SCALE + 5)
+    assert NumberSequence.objects.get(key=scale_seed.MARKER_KEY).next_value == SCALE + 5
+
+
+def test_the_first_customer_of_a_chunk_has_many_rows_and_the_rest_few(db):
+    seed(200)
+    counts = sorted(Customer.objects.annotate(n=Count("activities")).values_list("n", flat=True))
+    assert counts[-1] >= 10 * counts[len(counts) // 2]
+
+
+# The capped count of the customer list.
+
+
+def test_capped_paginator_stops_counting_at_the_cap(seeded):
+    paginator = CappedPaginator(Customer.objects.order_by("pk"), 3)
+    paginator.cap = 10
+    assert paginator.count == 10
+    assert paginator.is_capped
+    assert paginator.num_pages == 4
+
+
+def test_capped_paginator_counts_exactly_below_the_cap(seeded):
+    paginator = CappedPaginator(Customer.objects.order_by("pk"), 3)
+    assert paginator.count == SCALE
+    assert not paginator.is_capped
+
+
+def test_customer_list_says_more_than_the_cap(seeded, reader_client, monkeypatch, settings):
+    settings.KUNDKORT_PAGE_SIZE = 5
+    monkeypatch.setattr(CappedPaginator, "cap", 10)
+    response = reader_client.get(reverse("customers:customer_list"), {"status": "all"})
+    assert response.context["paginator"].is_capped
+    assert 'data-testid="count-capped"' in response.content.decode()
+
+
+def test_customer_list_runs_the_same_queries_capped_or_not(seeded, reader_client, monkeypatch):
+    url = reverse("customers:customer_list") + "?page=2"
+    reader_client.get(url)  # the session settles
+    uncapped = _count_queries(reader_client, url)
+    monkeypatch.setattr(CappedPaginator, "cap", 5)
+    assert _count_queries(reader_client, url) == uncapped
+
+
+def _count_queries(client, url):
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    return len(captured.captured_queries)
+
+
+# PostgreSQL: the trigram indexes match the SQL Django writes for icontains.
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
+@pytest.mark.parametrize(
+    ("lookup", "index"),
+    [
+        ({"name__icontains": "öbe"}, "customer_name_trgm"),
+        ({"organisation_number__icontains": "6036"}, "customer_orgno_trgm"),
+        ({"vat_number__icontains": "6036"}, "customer_vat_trgm"),
+        ({"number__icontains": "1001"}, "customer_number_trgm"),
+    ],
+)
+def test_customer_search_uses_its_trigram_index(seeded, lookup, index):
+    with connection.cursor() as cursor:
+        # Tiny tables: without these the planner rightly reads the table instead.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Customer.objects.filter(**lookup).order_by().explain()
+    assert index in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
+def test_city_search_uses_the_address_trigram_index(seeded):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Address.objects.filter(city__icontains="ume").order_by().explain()
+    assert "address_city_trgm" in plan
