@@ -1,0 +1,63 @@
+"""The customer import in Chromium: upload a Swedish Excel file, review it, confirm, find it."""
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Customer, GroupingOption
+from tests.customers.import_helpers import sv_file
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_administrator_imports_a_windows_1252_file_and_finds_the_customers_on_their_cards(
+    page, login, screenshot
+):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    login(admin)
+
+    page.goto(reverse("admin:customers_customer_changelist"))
+    page.locator("a.import_link").click()
+    page.set_input_files(
+        "input[name=import_file]",
+        {"name": "kunder.csv", "mimeType": "text/csv", "buffer": sv_file()},
+    )
+    page.select_option("select[name=format]", "0")
+    page.check("input[name=create_missing]")
+    page.get_by_test_id("review-import").click()
+
+    summary = page.get_by_test_id("import-summary")
+    summary.wait_for()
+    assert page.get_by_test_id("count-new").inner_text() == "2"
+    assert page.get_by_test_id("count-addresses").inner_text() == "3"
+    assert page.get_by_test_id("count-contacts").inner_text() == "2"
+    assert page.get_by_test_id("count-errors").inner_text() == "0"
+    rows = page.get_by_test_id("import-rows")
+    assert "Åkerlunds Bygg AB" in rows.inner_text()
+    assert "Västerås" in rows.inner_text()
+    assert "Café Söder HB" in rows.inner_text()
+    screenshot("import-review")
+    assert not Customer.objects.exists()
+
+    page.get_by_test_id("confirm-import").click()
+    page.wait_for_url(f"**{reverse('admin:customers_customer_changelist')}")
+    assert "Åkerlunds Bygg AB" in page.locator("#result_list").inner_text()
+
+    akerlund = Customer.objects.get(name="Åkerlunds Bygg AB")
+    page.goto(reverse("customers:customer_detail", args=[akerlund.pk]))
+    addresses = page.get_by_test_id("addresses-section")
+    assert "Storgatan 1" in addresses.inner_text()
+    assert "Industrivägen 5" in addresses.inner_text()
+    head_office = page.locator(
+        "[data-testid=address]", has=page.get_by_test_id("head-office-badge")
+    )
+    assert "Storgatan 1" in head_office.inner_text()
+    contacts = page.get_by_test_id("contacts-section")
+    assert "Örjan" in contacts.inner_text() and "Lindström" in contacts.inner_text()
+    assert "Märta" in contacts.inner_text()
+    screenshot("import-card")
+
+    page.goto(reverse("customers:customer_settings", args=[akerlund.pk]))
+    for name in ("Stockholm", "Medel"):
+        option = GroupingOption.objects.get(name=name)
+        assert page.locator(f"#customer-grouping input[value='{option.pk}']").is_checked()
