@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from customers.models import Customer
+from customers.pagination import CappedPaginator
 from customers.services.versioning import StaleObjectError
 from customers.views.card import CustomerCardMixin
 from projects import services as project_services
@@ -55,6 +56,7 @@ class ActivityListView(PermissionRequiredMixin, ListView):
     template_name = "activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = settings.KUNDKORT_PAGE_SIZE
+    paginator_class = CappedPaginator  # no COUNT(*) over a million activities (issue 8)
 
     def get_queryset(self):
         user = self.request.user

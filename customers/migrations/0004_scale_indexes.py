@@ -35,10 +35,14 @@ class Migration(migrations.Migration):
             )
         ),
         PostgresOnly(migrations.AddIndex("address", trigram("city", "address_city_trgm"))),
-        # The list's default order (name, then pk to keep equal names stable between pages).
+        # The list's default order (name, then pk to keep equal names stable between pages);
+        # with is_active included, a page's keys come from an index-only scan.
         PostgresOnly(
             migrations.AddIndex(
-                "customer", models.Index(fields=["name", "id"], name="customer_name_id_idx")
+                "customer",
+                models.Index(
+                    fields=["name", "id"], include=["is_active"], name="customer_name_id_idx"
+                ),
             )
         ),
     ]

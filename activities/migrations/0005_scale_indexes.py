@@ -1,0 +1,45 @@
+"""Indexes for 1,000,000 activities on PostgreSQL (issue 8; README "Performance").
+
+The activity list's orders, each within its filter: open activities by start (upcoming
+ascending, overdue descending), done ones by when they were done, all of them by start. With
+these a page is a short index range scan instead of sorting every matching row. PostgreSQL
+only (see customers.migration_operations); SQLite skips them.
+"""
+
+from django.db import migrations, models
+from django.db.models import F, Q
+
+from customers.migration_operations import PostgresOnly
+
+
+class Migration(migrations.Migration):
+    dependencies = [("activities", "0004_default_activity_types")]
+
+    operations = [
+        PostgresOnly(
+            migrations.AddIndex(
+                "activity",
+                models.Index(
+                    fields=["starts_at", "id"],
+                    condition=Q(is_done=False),
+                    name="activity_open_starts_idx",
+                ),
+            )
+        ),
+        PostgresOnly(
+            migrations.AddIndex(
+                "activity",
+                models.Index(
+                    F("done_at").desc(nulls_last=True),
+                    F("id").desc(),
+                    condition=Q(is_done=True),
+                    name="activity_done_idx",
+                ),
+            )
+        ),
+        PostgresOnly(
+            migrations.AddIndex(
+                "activity", models.Index(fields=["starts_at", "id"], name="activity_starts_idx")
+            )
+        ),
+    ]
