@@ -1,0 +1,356 @@
+"""Walks the whole URLconf: every page of the project's own apps answers each kind of user as
+the permission design (DESIGN.md section 5) says.
+
+``MATRIX`` lists every URL name with the objects its arguments are built from and the access
+profile it follows. A URL that is added without a row here fails
+``test_every_url_is_in_the_matrix``; a row whose arguments do not match the URL's fails too, so
+a new page cannot escape the matrix. For each URL and each kind of user the walker checks GET,
+and for pages that take POST: a POST without CSRF token is refused (403) and writes nothing, a
+POST with a token is refused (403, nothing written) or accepted as the profile says.
+"""
+
+from dataclasses import dataclass
+
+import pytest
+from django.apps import apps
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from customers import roles
+from customers.models import CustomerGroupingOption
+from tests.factories import (
+    ActivityFactory,
+    ActivityTypeFactory,
+    AddressFactory,
+    ContactFactory,
+    CustomerFactory,
+    GroupingOptionFactory,
+    ProjectFactory,
+    ProjectNoteFactory,
+    SalesStatusFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# URLs that belong to Django itself: the admin, authentication and the language switcher.
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"login", "logout", "set_language"}
+
+ACTORS = ["anonymous", "nobody", "reader", "editor", "owner", "stranger", "superuser"]
+LOGIN = "login"  # redirect to the login page
+OK = "ok"  # the page answers (200 for GET; 200, 204 or a redirect elsewhere for POST)
+REDIRECT = "redirect"  # a redirect that is not to the login page
+
+# Access profiles: what each kind of user gets. "owner" is an Edit user restricted to own
+# customers who owns the customer; "stranger" is such a user who does not own it.
+VIEW = {
+    "anonymous": LOGIN,
+    "nobody": 403,
+    "reader": OK,
+    "editor": OK,
+    "owner": OK,
+    "stranger": OK,
+    "superuser": OK,
+}
+# Changing the customer or anything on its card: Edit level, and owning it when restricted.
+EDIT_CUSTOMER = {**VIEW, "reader": 403, "stranger": 403}
+# A page that only takes POST answers GET with 405, after the permission check.
+EDIT_CUSTOMER_POST_ONLY = {
+    actor: (405 if outcome == OK else outcome) for actor, outcome in EDIT_CUSTOMER.items()
+}
+# Creating customers, projects (for a customer the user may edit: chosen on the form), or
+# changing the Edit-level things that are not one customer's (bulk over editable customers).
+ADD = {**VIEW, "reader": 403}
+ADD_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in ADD.items()}
+# Activities: read-only users may create and change them too (DESIGN.md section 5).
+ACTIVITY = VIEW
+ACTIVITY_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in VIEW.items()}
+# Actions that check the object-level right when they act (in post()): a GET, which does
+# nothing, answers 405 to those users as well. The POST is what must be refused.
+ACTION_CHECKED_ON_POST = {**EDIT_CUSTOMER_POST_ONLY, "stranger": 405}
+BULK_CHECKED_ON_POST = {**ADD_POST_ONLY, "reader": 405}
+REDIRECT_HOME = {**{actor: REDIRECT for actor in ACTORS}, "anonymous": LOGIN}
+
+
+@dataclass(frozen=True)
+class Row:
+    """How to build a URL's arguments from the world and what each user gets."""
+
+    kwargs: object  # world -> dict of URL kwargs
+    get: dict
+    post: dict | None = None  # None: the page takes no POST (GET-only pages)
+
+
+def no_kwargs(w):
+    return {}
+
+
+def customer_pk(w):
+    return {"pk": w.customer.pk}
+
+
+def address_kwargs(w):
+    return {"pk": w.customer.pk, "address_pk": w.address.pk}
+
+
+def contact_kwargs(w):
+    return {"pk": w.customer.pk, "contact_pk": w.contact.pk}
+
+
+def project_pk(w):
+    return {"pk": w.project.pk}
+
+
+def activity_pk(w):
+    return {"pk": w.activity.pk}
+
+
+def form(kwargs, profile):
+    """A page with a form: GET shows it, POST saves it; both follow ``profile``."""
+    return Row(kwargs, profile, profile)
+
+
+def action(kwargs, profile_post_only, profile):
+    """A POST-only action (a button): GET answers 405 to those allowed."""
+    return Row(kwargs, profile_post_only, profile)
+
+
+MATRIX = {
+    "home": Row(no_kwargs, REDIRECT_HOME),
+    # customers
+    "customers:customer_list": Row(no_kwargs, VIEW),
+    "customers:customer_create": form(no_kwargs, ADD),
+    "customers:customer_detail": Row(customer_pk, VIEW),
+    "customers:customer_update": form(customer_pk, EDIT_CUSTOMER),
+    "customers:customer_description": form(customer_pk, EDIT_CUSTOMER),
+    "customers:customer_inactivate": action(customer_pk, EDIT_CUSTOMER_POST_ONLY, EDIT_CUSTOMER),
+    "customers:customer_reactivate": action(customer_pk, EDIT_CUSTOMER_POST_ONLY, EDIT_CUSTOMER),
+    "customers:customer_delete": form(customer_pk, EDIT_CUSTOMER),
+    "customers:customer_settings": Row(customer_pk, VIEW),
+    "customers:customer_history": Row(customer_pk, VIEW),
+    "customers:address_create": form(customer_pk, EDIT_CUSTOMER),
+    "customers:address_make_head_office": form(customer_pk, EDIT_CUSTOMER),
+    "customers:address_update": form(address_kwargs, EDIT_CUSTOMER),
+    "customers:address_delete": form(address_kwargs, EDIT_CUSTOMER),
+    "customers:address_set_default_billing": action(
+        address_kwargs, EDIT_CUSTOMER_POST_ONLY, EDIT_CUSTOMER
+    ),
+    "customers:contact_create": form(customer_pk, EDIT_CUSTOMER),
+    "customers:contact_update": form(contact_kwargs, EDIT_CUSTOMER),
+    "customers:contact_delete": form(contact_kwargs, EDIT_CUSTOMER),
+    "customers:contact_toggle_active": action(
+        contact_kwargs, EDIT_CUSTOMER_POST_ONLY, EDIT_CUSTOMER
+    ),
+    # reports
+    "reports:customer_report": Row(no_kwargs, VIEW),
+    "reports:customer_export": Row(no_kwargs, VIEW),
+    "reports:customer_bulk": action(no_kwargs, BULK_CHECKED_ON_POST, ADD),
+    # projects
+    "projects:project_list": Row(no_kwargs, VIEW),
+    "projects:project_create": form(no_kwargs, ADD),
+    "projects:project_detail": Row(project_pk, VIEW),
+    "projects:project_update": form(project_pk, EDIT_CUSTOMER),
+    "projects:project_status": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
+    "projects:project_convert": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
+    "projects:project_close": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
+    "projects:project_reopen": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
+    "projects:project_note_create": action(project_pk, ADD_POST_ONLY, ADD),
+    "projects:customer_projects": Row(customer_pk, VIEW),
+    # activities
+    "activities:activity_list": Row(no_kwargs, VIEW),
+    "activities:activity_create": form(no_kwargs, ACTIVITY),
+    "activities:activity_update": form(activity_pk, ACTIVITY),
+    "activities:activity_mark_done": action(activity_pk, ACTIVITY_POST_ONLY, ACTIVITY),
+    "activities_card:customer_collaboration": Row(customer_pk, VIEW, ADD),
+}
+
+
+def iter_patterns(patterns=None, namespace="", prefix=""):
+    """(qualified name, route, kwarg names) of every URL pattern outside Django's own apps."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from iter_patterns(entry.url_patterns, inner, route)
+        elif isinstance(entry, URLPattern):
+            if entry.name in SKIPPED_NAMES and not namespace:
+                continue
+            name = f"{namespace}{entry.name}" if entry.name else None
+            converters = getattr(entry.pattern, "converters", None)
+            yield (
+                name,
+                route,
+                set(entry.pattern.regex.groupindex if converters is None else converters),
+            )
+
+
+def project_urls():
+    return list(iter_patterns())
+
+
+class World:
+    """One of every object a URL can point at, around a customer owned by ``owner``."""
+
+    def __init__(self):
+        self.users = {
+            "nobody": UserFactory(username="nobody"),
+            "reader": UserFactory(username="reader", roles=[roles.READ_ONLY]),
+            "editor": UserFactory(username="editor", roles=[roles.EDIT, roles.DELETE]),
+            "owner": UserFactory(
+                username="owner", roles=[roles.EDIT, roles.DELETE, roles.OWN_ONLY]
+            ),
+            "stranger": UserFactory(
+                username="stranger", roles=[roles.EDIT, roles.DELETE, roles.OWN_ONLY]
+            ),
+            "superuser": UserFactory(username="root", is_staff=True, is_superuser=True),
+        }
+        self.customer = CustomerFactory(owner=self.users["owner"], name="Matrix AB")
+        self.address = AddressFactory(customer=self.customer, is_head_office=True)
+        self.contact = ContactFactory(customer=self.customer, address=self.address)
+        self.option = GroupingOptionFactory()
+        self.assignment = CustomerGroupingOption.objects.create(
+            customer=self.customer, option=self.option
+        )
+        self.sales_status = SalesStatusFactory()
+        self.project = ProjectFactory(
+            customer=self.customer, contact=self.contact, sales_status=self.sales_status
+        )
+        self.note = ProjectNoteFactory(project=self.project, author=self.users["owner"])
+        self.activity_type = ActivityTypeFactory()
+        self.activity = ActivityFactory(
+            customer=self.customer, project=self.project, type=self.activity_type
+        )
+
+
+@pytest.fixture
+def world(db):
+    return World()
+
+
+OWN_APPS = ["customers", "projects", "activities"]
+
+
+def history_row_count():
+    """Rows of every table of the project's apps, history tables included: every change to a
+    tracked row adds a history row, so a refused request must leave this number as it was."""
+    return sum(
+        model.objects.count()
+        for label in OWN_APPS
+        for model in apps.get_app_config(label).get_models()
+    )
+
+
+def client_for(world, actor):
+    client = Client(enforce_csrf_checks=True)
+    if actor != "anonymous":
+        client.force_login(world.users[actor])
+    return client
+
+
+CSRF_TOKEN = "a" * 32  # an unmasked secret: the cookie and the form field must carry the same
+
+
+def assert_outcome(response, expected, *, method):
+    status = response.status_code
+    location = response.headers.get("Location", "")
+    if expected == LOGIN:
+        assert status == 302 and location.startswith(reverse("login")), (status, location)
+    elif expected == REDIRECT:
+        assert status == 302 and not location.startswith(reverse("login")), (status, location)
+    elif expected == OK:
+        allowed = {200} if method == "GET" else {200, 204, 302}
+        assert status in allowed, status
+        assert not location.startswith(reverse("login")), location
+    else:
+        assert status == expected, status
+
+
+def test_every_url_is_in_the_matrix():
+    names = [name for name, _route, _kwargs in project_urls()]
+    unnamed = [route for name, route, _kwargs in project_urls() if name is None]
+    assert not unnamed, f"Name these URL patterns so the matrix can list them: {unnamed}"
+    missing = sorted(set(names) - set(MATRIX))
+    assert not missing, f"Add these URLs to MATRIX in {__file__}: {missing}"
+
+
+def test_matrix_lists_no_url_that_is_gone():
+    names = {name for name, _route, _kwargs in project_urls()}
+    assert not sorted(set(MATRIX) - names)
+
+
+@pytest.mark.parametrize(("name", "route", "kwarg_names"), project_urls(), ids=lambda v: str(v))
+def test_matrix_builds_exactly_the_url_arguments(world, name, route, kwarg_names):
+    row = MATRIX.get(name)
+    if row is None:
+        pytest.fail(f"{name} ({route}) is not in MATRIX")
+    built = row.kwargs(world)
+    assert set(built) == kwarg_names, (
+        f"{name}: MATRIX builds {sorted(built)}, the URL takes {sorted(kwarg_names)}; "
+        "teach MATRIX how to build the new arguments"
+    )
+
+
+def _cases():
+    for name in sorted(MATRIX):
+        for actor in ACTORS:
+            yield pytest.param(name, actor, id=f"{name}-{actor}")
+
+
+@pytest.mark.parametrize(("name", "actor"), list(_cases()))
+def test_get(world, name, actor):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    response = client_for(world, actor).get(url)
+    assert_outcome(response, row.get[actor], method="GET")
+
+
+def _post_cases():
+    for name in sorted(MATRIX):
+        if MATRIX[name].post is None:
+            continue
+        for actor in ACTORS:
+            yield pytest.param(name, actor, id=f"{name}-{actor}")
+
+
+@pytest.mark.parametrize(("name", "actor"), list(_cases()))
+def test_post_without_csrf_token_is_refused(world, name, actor):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    before = history_row_count()
+    response = client_for(world, actor).post(url, {})
+    assert response.status_code == 403
+    assert history_row_count() == before
+
+
+@pytest.mark.parametrize(("name", "actor"), list(_post_cases()))
+def test_post(world, name, actor):
+    row = MATRIX[name]
+    url = reverse(name, kwargs=row.kwargs(world))
+    client = client_for(world, actor)
+    client.cookies["csrftoken"] = CSRF_TOKEN
+    before = history_row_count()
+    response = client.post(url, {"csrfmiddlewaretoken": CSRF_TOKEN})
+    expected = row.post[actor]
+    assert_outcome(response, expected, method="POST")
+    if expected in (LOGIN, 403, 404):
+        assert history_row_count() == before, "a refused POST wrote something"
+
+
+def test_no_permission_user_gets_403_not_404_for_an_existing_customer(world):
+    """The design answers 403 for a forbidden action; 404 only for objects out of reach."""
+    url = reverse("customers:customer_detail", args=[world.customer.pk])
+    assert client_for(world, "nobody").get(url).status_code == 403
+
+
+def test_customer_that_does_not_exist_answers_404(world):
+    for name, row in MATRIX.items():
+        kwargs = row.kwargs(world)
+        if "pk" not in kwargs or row.get["reader"] != OK:
+            continue
+        url = reverse(name, kwargs={**kwargs, "pk": 10**9})
+        assert client_for(world, "reader").get(url).status_code == 404, name
