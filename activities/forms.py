@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact
-from projects.forms import active_users
+from projects.forms import active_users, layout_helper, user_label
 from projects.models import Project
 
 from .models import Activity, ActivityType
@@ -59,6 +59,8 @@ class ActivityForm(forms.ModelForm):
         self.fields["type"].queryset = types.order_by("order", "name")
         self.fields["owner"].queryset = active_users()
         self.fields["participant_users"].queryset = active_users()
+        self.fields["owner"].label_from_instance = user_label
+        self.fields["participant_users"].label_from_instance = user_label
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
         if customer is None:
@@ -77,6 +79,18 @@ class ActivityForm(forms.ModelForm):
             ).order_by("last_name", "first_name") | Contact.objects.filter(
                 pk__in=self.instance.participant_contacts.values("pk") if self.instance.pk else []
             )
+
+        self.helper = layout_helper(
+            self,
+            [
+                ("subject",),
+                ("type", "owner"),
+                ("starts_at", "ends_at", "is_all_day"),
+                ("location", "project"),
+                ("participant_users", "participant_contacts"),
+                ("notes",),
+            ],
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -1,5 +1,7 @@
 """Project forms: create and edit (calling projects.services), status, notes, the chooser."""
 
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from customers.models import Contact, Currency, Customer
 
 from .models import Project, ProjectNote, SalesStatus
+
+# New projects of a customer without a currency are valued in the company's own.
+DEFAULT_CURRENCY = "SEK"
 
 
 class DateInput(forms.DateInput):
@@ -18,6 +23,26 @@ class DateInput(forms.DateInput):
 
 def active_users():
     return get_user_model().objects.filter(is_active=True).order_by("first_name", "last_name")
+
+
+def user_label(user):
+    return user.get_full_name() or user.get_username()
+
+
+def columns(*names):
+    """A crispy row with the fields that the form has, side by side."""
+    return Row(*[Column(name, css_class="col-md") for name in names])
+
+
+def layout_helper(form, rows):
+    """A FormHelper (no form tag) laying ``rows`` out, skipping fields the form dropped."""
+    helper = FormHelper(form)
+    helper.form_tag = False
+    helper.layout = Layout(
+        *[columns(*[n for n in row if n in form.fields]) for row in rows],
+        *[name for name in form.fields if not any(name in row for row in rows)],
+    )
+    return helper
 
 
 class ProjectForm(forms.ModelForm):
@@ -80,13 +105,31 @@ class ProjectForm(forms.ModelForm):
             del self.fields["version"]
             self.fields["kind"].initial = Project.SALES
             self.fields["owner"].initial = user.pk
-            self.fields["currency"].initial = customer.currency_id
+            self.fields["currency"].initial = customer.currency_id or (
+                Currency.objects.filter(code=DEFAULT_CURRENCY).values_list("pk", flat=True).first()
+            )
         if "sales_status" in self.fields:
             self.fields["sales_status"].queryset = statuses.order_by("order", "name")
             self.fields["sales_status"].help_text = _(
                 "Won sets the probability to 100 %; lost closes the project."
             )
         self.fields["currency"].queryset = currencies.order_by("code")
+        self.fields["owner"].label_from_instance = user_label
+        if not self.instance.pk and "sales_status" in self.fields:
+            default = statuses.filter(is_default=True).values_list("pk", flat=True).first()
+            self.fields["sales_status"].initial = default
+        self.helper = layout_helper(
+            self,
+            [
+                ("name",),
+                ("kind", "owner"),
+                ("contact",),
+                ("sales_status", "probability"),
+                ("expected_value", "currency"),
+                ("expected_order_date", "start_date", "deadline"),
+                ("description",),
+            ],
+        )
 
     def clean_customer(self):
         customer = self.cleaned_data["customer"]
