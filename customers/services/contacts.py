@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from ..models import Address, Contact
+from ..models import Address, Contact, Customer
 from ..validators import normalise_phone
 from . import versioning
 
@@ -66,6 +66,12 @@ def _normalise(contact):
         raise ValidationError(errors)
 
 
+def _lock_customer(customer_id):
+    # Same lock order as the address services (customer first): deleting an address moves its
+    # contacts while holding the customer, so a contact edit must not hold a contact first.
+    Customer.objects.select_for_update().filter(pk=customer_id).first()
+
+
 def _save(contact, *, user):
     contact._history_user = user
     contact.full_clean()
@@ -95,6 +101,7 @@ def contact_create(
     Without ``address`` the contact belongs to the customer's head office (if any). An address
     of another customer raises ``ValidationError`` on ``address`` and nothing is saved.
     """
+    _lock_customer(customer.pk)
     if address is None:
         address = Address.objects.filter(customer=customer, is_head_office=True).first()
     contact = Contact(
@@ -129,6 +136,7 @@ def contact_update(*, contact, user, expected_version, **fields):
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
         raise TypeError(f"contact_update() got unexpected fields: {sorted(unknown)}")
+    _lock_customer(contact.customer_id)
     contact = versioning.lock_for_update(Contact, pk=contact.pk, expected_version=expected_version)
     for name, value in fields.items():
         setattr(contact, name, value)
@@ -140,6 +148,7 @@ def contact_update(*, contact, user, expected_version, **fields):
 
 
 def _set_active(contact, *, user, active):
+    _lock_customer(contact.customer_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if contact.is_active == active:
         return contact
@@ -164,6 +173,7 @@ def contact_activate(*, contact, user):
 @transaction.atomic
 def contact_delete(*, contact, user):
     """Delete the contact (its history stays, recording who deleted it)."""
+    _lock_customer(contact.customer_id)
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     contact._history_user = user
     contact.delete()

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -169,6 +169,8 @@ def test_sections_run_three_queries_whatever_the_number_of_rows(
 
 
 def count_card_queries(client, customer, **query):
+    # The test client's request_started signal empties the query log: start from empty too.
+    reset_queries()
     with CaptureQueriesContext(connection) as queries:
         response = card(client, customer, **query)
     assert response.status_code == 200
@@ -183,9 +185,10 @@ def test_tab_queries_are_the_same_with_1_and_200_addresses_and_contacts(
     fill(small, 1)
     fill(large, 200)
     card(editor_client, small)  # warm the session and content types
-    assert count_card_queries(editor_client, small, **show_inactive) == count_card_queries(
-        editor_client, large, **show_inactive
-    )
+    with_one = count_card_queries(editor_client, small, **show_inactive)
+    with_many = count_card_queries(editor_client, large, **show_inactive)
+    assert with_one > 0
+    assert with_one == with_many
 
 
 # Permissions per URL ------------------------------------------------------------------------

@@ -247,3 +247,23 @@ def test_delete_page_deletes_on_post_only(editor_client, customer, user, head_of
     response = editor_client.post(url)
     assert response.status_code == 302
     assert not Contact.objects.filter(pk=contact.pk).exists()
+
+
+# Admin: contact roles -----------------------------------------------------------------------
+
+
+def test_administrators_list_contact_roles_with_their_use(client, superuser, customer, user):
+    role = ContactRoleFactory(name="Beslutsfattare")
+    new_contact(customer, user, role=role)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:customers_contactrole_changelist"))
+    assert response.status_code == 200
+    assert "Beslutsfattare" in response.content.decode()
+
+
+def test_a_contact_role_in_use_cannot_be_deleted_in_the_admin(client, superuser, customer, user):
+    role = ContactRoleFactory(name="Beslutsfattare")
+    new_contact(customer, user, role=role)
+    client.force_login(superuser)
+    response = client.get(reverse("admin:customers_contactrole_delete", args=[role.pk]))
+    assert response.status_code == 403
