@@ -6,9 +6,11 @@ the paginator counts at most ``cap + 1`` rows (``SELECT COUNT(*) FROM (... LIMIT
 and offers pages up to the cap; the template shows "more than 10000" when there are more
 (``paginator.is_capped``). Deep pages are then bounded too: the largest OFFSET is the cap.
 
-A page past the first is fetched by key (``WHERE pk IN (SELECT pk ... OFFSET n LIMIT 25)``):
-the OFFSET then walks an index, instead of computing every skipped row's annotations (the
-list's head-office city subquery ran 10,000 times for page 400). Still one query per page.
+A page is fetched by key (``WHERE pk IN (SELECT pk ... ORDER BY ... OFFSET n LIMIT 25)``):
+the keys come from the filtered table alone, often an index-only scan, and joins and
+annotations are computed for the page's rows only, not for every skipped or sorted row (the
+list's head-office city subquery ran 10,000 times for page 400; a project search joined
+thousands of rows before sorting). Still one query per page.
 """
 
 from django.core.paginator import Paginator
@@ -45,7 +47,7 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         object_list = self.object_list
-        if bottom and hasattr(object_list, "query"):
+        if hasattr(object_list, "query"):
             keys = object_list.values("pk")[bottom:top]
             return self._get_page(object_list.filter(pk__in=keys), number, self)
         return self._get_page(object_list[bottom:top], number, self)

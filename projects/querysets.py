@@ -45,10 +45,19 @@ class ProjectQuerySet(models.QuerySet):
         text = (text or "").strip()
         if not text:
             return self
-        condition = Q(name__icontains=text) | Q(customer__name__icontains=text)
+        # pk IN (... UNION ALL ...): each branch reads its own index (trigram on the project's
+        # and the customer's name on PostgreSQL) where an OR across a join reads every project.
+        projects = self.model._default_manager.order_by()
+        customers = Customer._default_manager.order_by().filter(name__icontains=text)
+        branches = [
+            projects.filter(name__icontains=text).values("pk"),
+            projects.filter(customer__in=customers.values("pk")).values("pk"),
+        ]
         if text.isdigit():
-            condition |= Q(number=int(text)) | Q(customer__number=int(text))
-        return self.filter(condition)
+            branches.append(projects.filter(number=int(text)).values("pk"))
+            branches.append(projects.filter(customer__number=int(text)).values("pk"))
+        first, *rest = branches
+        return self.filter(pk__in=first.union(*rest, all=True))
 
     def for_list(self):
         return self.select_related("customer", "owner", "sales_status", "currency", "contact")

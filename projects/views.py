@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from customers.models import Customer
+from customers.pagination import CappedPaginator
 from customers.permissions import may_edit_customer, may_see_financials
 from customers.services.versioning import StaleObjectError
 from customers.views.card import CustomerCardMixin
@@ -60,6 +61,7 @@ class ProjectListView(PermissionRequiredMixin, ListView):
     template_name = "projects/project_list.html"
     context_object_name = "projects"
     paginate_by = settings.KUNDKORT_PAGE_SIZE
+    paginator_class = CappedPaginator  # no COUNT(*) over every project (issue 8)
 
     def get_queryset(self):
         projects = Project.objects.visible_to(self.request.user).for_list()
