@@ -7,9 +7,17 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from customers.registry import CardSection, CardTab, register_section, register_tab
+        from customers.registry import (
+            CardSection,
+            CardTab,
+            HistorySource,
+            register_history_source,
+            register_section,
+            register_tab,
+        )
 
         from . import selectors
+        from .models import Activity
 
         register_tab(
             CardTab(
@@ -25,5 +33,17 @@ class ActivitiesConfig(AppConfig):
                 "activities/card/_activities_section.html",
                 selectors.card_activities_context,
                 order=100,
+            )
+        )
+        # Changes of the customer's activities appear on its History tab.
+        register_history_source(
+            HistorySource(
+                key="activity",
+                model=Activity,
+                customer_field="customer_id",
+                label=lambda record: record.subject,
+                select_related=("type", "owner", "project"),
+                exclude=("done_at",),
+                order=60,
             )
         )

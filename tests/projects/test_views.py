@@ -297,11 +297,13 @@ def test_won_project_is_converted_on_the_page(editor_client, status_won):
 
 def test_converting_a_project_not_won_shows_an_error(editor_client, status_open):
     project = ProjectFactory(sales_status=status_open)
-    response = post_action(editor_client, "project_convert", project)
+    response = editor_client.post(
+        reverse("projects:project_convert", args=[project.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    )
     project.refresh_from_db()
     assert project.kind == Project.SALES
-    messages = [str(m) for m in response.wsgi_request._messages]
-    assert messages and "won" in messages[0]
+    messages = [(m.level_tag, str(m)) for m in response.wsgi_request._messages]
+    assert messages and messages[0][0] == "error" and "won" in messages[0][1]
 
 
 def test_close_and_reopen_on_the_page(editor_client):
