@@ -53,6 +53,12 @@ def insert(model, rows, *, user, reason, now):
             row["id"] = obj.pk
 
 
+def _pg_type(field):
+    """The type name psycopg knows for a column ("varchar(200)" -> "varchar")."""
+    name = field.db_type(connection).split("(")[0].strip()
+    return {"timestamp with time zone": "timestamptz"}.get(name, name)
+
+
 def _copy_insert(model, rows, *, user, reason, now):
     defaults = _defaults(model, now)
     columns = list(defaults)
@@ -61,6 +67,14 @@ def _copy_insert(model, rows, *, user, reason, now):
     history_table = history_model._meta.db_table
     user_id = getattr(user, "pk", None)
     quote = connection.ops.quote_name
+    fields = [model._meta.pk] + [model._meta.get_field(c) for c in columns]
+    types = [_pg_type(f) for f in fields]
+    history_types = types + [
+        "timestamptz",
+        "varchar",
+        "varchar",
+        _pg_type(history_model._meta.get_field("history_user")),
+    ]
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
         cursor.execute(
@@ -68,17 +82,21 @@ def _copy_insert(model, rows, *, user, reason, now):
             [table, len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        column_sql = ", ".join(quote(model._meta.get_field(c).column) for c in ["id", *columns])
+        column_sql = ", ".join(quote(f.column) for f in fields)
         values = []
         for row, pk in zip(rows, ids, strict=True):
             row["id"] = pk
-            values.append(tuple([pk] + [row.get(c, defaults[c]) for c in columns]))
-        with cursor.copy(f"COPY {quote(table)} ({column_sql}) FROM STDIN") as copy:
+            values.append((pk, *[row.get(c, defaults[c]) for c in columns]))
+        sql = f"COPY {quote(table)} ({column_sql}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(sql) as copy:
+            copy.set_types(types)
             for value in values:
                 copy.write_row(value)
         history_sql = column_sql + ", history_date, history_change_reason, history_type, "
         history_sql += "history_user_id"
         extra = (now, reason, "+", user_id)
-        with cursor.copy(f"COPY {quote(history_table)} ({history_sql}) FROM STDIN") as copy:
+        sql = f"COPY {quote(history_table)} ({history_sql}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(sql) as copy:
+            copy.set_types(history_types)
             for value in values:
                 copy.write_row(value + extra)

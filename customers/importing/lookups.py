@@ -163,9 +163,14 @@ class GroupingIndex:
             self.option_keys[pk] = key
             self.option_names[key] = f"{category}\\{name}"
         self.missing = {}  # key -> Pending
+        self._memo = {}
+        self._keys = {}
 
     def resolve(self, category, option, *, create):
         """Return the option's key (folded category, folded option) and whether it is single."""
+        memo = self._memo.get((category, option, create))
+        if memo is not None:
+            return memo
         key = (fold(category), fold(option))
         known = self.categories.get(key[0])
         if known is None:
@@ -192,7 +197,11 @@ class GroupingIndex:
                 name = f"{known[1] if known else category}\\{option}"
                 self.missing[key] = Pending("GroupingOption", key, name)
                 self.option_names[key] = name
-        return key, bool(known and known[2])
+        # Files repeat the same few options row after row: resolve each spelling once, and
+        # share one key tuple among all the customers that hold it.
+        key = self._keys.setdefault(key, key)
+        result = self._memo[(category, option, create)] = (key, bool(known and known[2]))
+        return result
 
     def name(self, key):
         return self.option_names.get(key, "\\".join(key))

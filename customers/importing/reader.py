@@ -18,6 +18,26 @@ from django.utils.translation import gettext as _
 from .columns import match_header, suggest_header
 
 XLSX_MAGIC = b"PK\x03\x04"
+# Columns whose values repeat across rows (a few distinct values, or one customer's rows).
+REPEATING = {
+    "name",
+    "country",
+    "industry",
+    "owner",
+    "payment_term",
+    "invoice_template",
+    "price_list",
+    "currency",
+    "einvoice_operator",
+    "city",
+    "postal_code",
+    "address_country",
+    "address_types",
+    "head_office",
+    "contact_title",
+    "contact_role",
+    "groupings",
+}
 FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 # Bytes 0x80-0x9F are printable in Windows-1252 but control characters in ISO-8859-1; these five
 # are undefined in Windows-1252, so a file containing them can only be ISO-8859-1.
@@ -94,7 +114,9 @@ def _read_csv(content):
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"')
     try:
         header = next(reader, None)
-        table = _table(header, reader)
+        # Only a file with a quote before a formula character can hold escaped cells.
+        escaped = any(f"'{c}" in text for c in FORMULA_STARTS)
+        table = _table(header, reader, escaped)
     except csv.Error as exc:
         raise ImportFileError(
             _("The file could not be read as CSV (line %(line)s): %(error)s")
@@ -150,7 +172,7 @@ def _unescape(cell):
     return cell
 
 
-def _table(header, rows):
+def _table(header, rows, escaped=True):
     if not header or not any(str(h).strip() for h in header):
         raise ImportFileError(_("The first row must hold the column headers."))
     header = [str(h).strip() for h in header]
@@ -188,16 +210,22 @@ def _table(header, rows):
         raise ImportFileError(_('The file needs a "Customer name" or a "Customer number" column.'))
 
     width = len(columns)
+    repeated = [i for i, column in enumerate(columns) if column.key in REPEATING]
+    intern = {}
     limit = settings.KUNDKORT_IMPORT_MAX_ROWS
     table = Table(columns=columns, headers=seen)
     append = table.rows.append
     row_number = 1
     for raw in rows:
         row_number += 1
-        values = tuple([cell.strip() for cell in raw[:width]])
+        values = [cell.strip() for cell in raw[:width]]
+        for i in repeated:
+            # Countries, cities, types, groupings repeat row after row: keep one copy of each.
+            values[i] = intern.setdefault(values[i], values[i])
+        values = tuple(values)
         if len(values) < width:
             values += ("",) * (width - len(values))
-        if any(cell[:1] == "'" for cell in values):
+        if escaped and "'" in "".join(values):
             values = tuple(_unescape(cell) for cell in values)
         if not any(values):
             continue  # empty lines, Excel's trailing ";;;;" rows

@@ -140,3 +140,19 @@ def test_broken_xlsx_is_an_error():
 def test_escaped_formula_cells_from_an_export_are_read_back_without_the_quote():
     table = read_table(csv_bytes(["Kundnamn", "Kontakt telefon"], [["A", "'+46701234567"]]))
     assert table.rows[0][1] == ("A", "+46701234567")
+
+
+def test_xlsx_is_parsed_with_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+
+    assert DEFUSEDXML
+
+
+@pytest.mark.parametrize(
+    ("value", "code"),
+    [("SE", "SE"), ("no", "NO"), ("Sverige", "SE"), ("Norway", "NO"), ("finland", "FI")],
+)
+def test_country_is_an_iso_code_or_an_english_or_swedish_name(value, code):
+    from customers.importing.values import clean_country
+
+    assert clean_country(value) == code
