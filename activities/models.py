@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -160,8 +161,6 @@ class Activity(models.Model):
 
     @property
     def is_overdue(self):
-        from django.utils import timezone
-
         return not self.is_done and self.starts_at < timezone.now()
 
     def clean(self):

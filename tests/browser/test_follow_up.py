@@ -124,6 +124,7 @@ def test_follow_up_a_customer_from_sales_project_to_delivery(page, login, screen
     page.wait_for_load_state()
     assert page.get_by_test_id("project-status").get_attribute("data-category") == "won"
     assert page.get_by_test_id("project-probability").inner_text().startswith("100")
+    screenshot("follow-up-project-won")
     page.get_by_test_id("convert-project").click()
     page.wait_for_load_state()
     assert page.get_by_test_id("project-kind").get_attribute("data-kind") == "delivery"
