@@ -73,7 +73,9 @@ class ActivityFilter(django_filters.FilterSet):
             mine = base.filter(owner=self.user).union(
                 base.filter(participant_users=self.user), all=True
             )
-            queryset = queryset.filter(pk__in=mine)
+            # The branches hold every filter, so the outer query needs only the keys: with the
+            # filters repeated outside, the planner scans all open activities to meet them.
+            queryset = self.queryset.filter(pk__in=mine).order_by(*queryset.query.order_by)
         return queryset
 
     def filter_when(self, queryset, name, value):

@@ -494,20 +494,19 @@ GROUPINGS = [
         ["Nyhetsbrev", "Julkort", "Kundevent", "Webbinarier", "Mässa", "Golf"],
     ),
 ]
-OWNERS = [
-    ("saljare01", "Åsa", "Lindqvist"),
-    ("saljare02", "Örjan", "Ström"),
-    ("saljare03", "Märta", "Sjöberg"),
-    ("saljare04", "Björn", "Ängström"),
-    ("saljare05", "Linnéa", "Håkansson"),
-    ("saljare06", "Göran", "Öberg"),
-    ("saljare07", "Sanna", "Nyström"),
-    ("saljare08", "Måns", "Wallin"),
-    ("saljare09", "Päivi", "Mäkinen"),
-    ("saljare10", "Søren", "Jørgensen"),
-    ("saljare11", "Ingrid", "Åberg"),
-    ("saljare12", "Håkan", "Lundgren"),
-]
+CUSTOMERS_PER_OWNER = 500  # account managers: 200 for 100,000 customers
+
+
+def owner_names(count):
+    """``[(username, first name, last name)]`` of the seeded account managers."""
+    return [
+        (
+            f"saljare{n + 1:03d}",
+            FIRST_NAMES[(n * 7) % len(FIRST_NAMES)],
+            LAST_NAMES[(n * 11) % len(LAST_NAMES)],
+        )
+        for n in range(count)
+    ]
 
 
 class RowWriter:
@@ -673,11 +672,14 @@ class Lookups:
     grouping: list = field(default_factory=list)  # [(selection, [option ids])]
 
 
-def ensure_lookups():
-    """Create the owners and lookups seeded customers use (by name: existing ones are reused)."""
+def ensure_lookups(customers=CUSTOMERS_PER_OWNER):
+    """Create the owners and lookups seeded customers use (by name: existing ones are reused).
+
+    One account manager per ``CUSTOMERS_PER_OWNER`` customers of the scale, at least 12.
+    """
     user_model = get_user_model()
     found = Lookups()
-    for username, first, last in OWNERS:
+    for username, first, last in owner_names(max(12, customers // CUSTOMERS_PER_OWNER)):
         user, created = user_model.objects.get_or_create(
             username=username,
             defaults={"first_name": first, "last_name": last, "email": f"{username}@example.com"},

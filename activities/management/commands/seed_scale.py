@@ -50,7 +50,7 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         with transaction.atomic():
-            lookups = customer_seed.ensure_lookups()
+            lookups = customer_seed.ensure_lookups(target)
             statuses = project_seed.ensure_lookups()
             types = activity_seed.ensure_lookups()
         writer = customer_seed.RowWriter()
