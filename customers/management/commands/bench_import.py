@@ -172,6 +172,21 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def backend_cpu_seconds():
+    """CPU seconds the PostgreSQL backend of this connection has used (local server only)."""
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
 def reset_peak():
     """Reset the peak-RSS counter (Linux), so each step reports its own peak."""
     try:
@@ -206,11 +221,14 @@ class Command(BaseCommand):
 
         for step, commit in (("review", False), ("confirm", True)):
             exact = reset_peak()
+            db_cpu = backend_cpu_seconds()
             started = time.perf_counter()
             result = run_import(
                 content, file_name=file_name, options=options, user=user, commit=commit
             )
             seconds = time.perf_counter() - started
+            db_cpu = backend_cpu_seconds() - db_cpu
+            cpu = result.timings.get("cpu", 0) + db_cpu
             if result.has_errors:
                 first = result.file_error or result.errors[:5]
                 self.stderr.write(f"{step}: {len(result.errors)} errors, e.g. {first}")
@@ -222,6 +240,8 @@ class Command(BaseCommand):
                 f"addresses {result.addresses_added}, contacts {result.contacts_added}, "
                 f"groupings {result.groupings_added}, committed {result.committed}; "
                 + ", ".join(f"{k} {t:.1f} s" for k, t in result.timings.items())
+                + f"; PostgreSQL CPU {db_cpu:.1f} s; rows per CPU second (Python + PostgreSQL) "
+                f"{rows / cpu if cpu else 0:,.0f}"
             )
         self.stdout.write(
             f"Database {connection.vendor} ({settings.DATABASES['default'].get('NAME')}), "
