@@ -323,6 +323,8 @@ class Customer(Stamped):
             models.Index(fields=["owner", "is_active"], name="customer_owner_active_idx"),
             models.Index(fields=["industry", "is_active"], name="customer_industry_active_idx"),
             models.Index(fields=["created_at"], name="customer_created_idx"),
+            # The customer report filters by country (issue 4).
+            models.Index(fields=["country", "is_active"], name="customer_country_active_idx"),
         ]
         constraints = [
             models.CheckConstraint(
