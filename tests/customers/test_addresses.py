@@ -391,3 +391,23 @@ def test_edit_page_with_a_stale_version_shows_an_error(editor_client, customer, 
     assert response.context["form"].non_field_errors()
     address.refresh_from_db()
     assert address.city == "Uppsala"
+
+
+def test_edit_page_keeps_the_head_office_even_if_the_box_is_posted_unticked(
+    editor_client, customer, user
+):
+    head = add(customer, user)
+    add(customer, user, line1="Sidogatan 2")
+    response = editor_client.post(
+        reverse("customers:address_update", args=[customer.pk, head.pk]),
+        {"line1": "Storgatan 1", "city": "Lund", "country": "SE", "version": head.version},
+    )
+    assert response.status_code == 302
+    head.refresh_from_db()
+    assert (head.city, head.is_head_office) == ("Lund", True)
+
+
+def test_new_address_form_says_the_first_address_becomes_head_office(editor_client, customer):
+    response = editor_client.get(reverse("customers:address_create", args=[customer.pk]))
+    field = response.context["form"].fields["is_head_office"]
+    assert field.disabled and field.initial is True

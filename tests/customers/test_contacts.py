@@ -267,3 +267,11 @@ def test_a_contact_role_in_use_cannot_be_deleted_in_the_admin(client, superuser,
     client.force_login(superuser)
     response = client.get(reverse("admin:customers_contactrole_delete", args=[role.pk]))
     assert response.status_code == 403
+
+
+def test_a_customer_without_addresses_gets_contacts_without_address(editor_client, customer):
+    response = editor_client.post(
+        reverse("customers:contact_create", args=[customer.pk]), form_data()
+    )
+    assert response.status_code == 302
+    assert Contact.objects.get(customer=customer).address is None
