@@ -1,0 +1,54 @@
+"""Admin pages of sales statuses, projects, notes, activity types and activities."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import ActivityFactory, ProjectFactory, ProjectNoteFactory
+
+pytestmark = pytest.mark.django_db
+
+MODELS = [
+    ("projects", "salesstatus"),
+    ("projects", "project"),
+    ("projects", "projectnote"),
+    ("activities", "activitytype"),
+    ("activities", "activity"),
+]
+
+
+@pytest.fixture
+def admin_client_(client, superuser):
+    client.force_login(superuser)
+    return client
+
+
+@pytest.mark.parametrize(("app", "model"), MODELS)
+def test_changelist_and_add_pages_open(admin_client_, app, model):
+    ProjectNoteFactory()
+    ActivityFactory()
+    assert admin_client_.get(reverse(f"admin:{app}_{model}_changelist")).status_code == 200
+    assert admin_client_.get(reverse(f"admin:{app}_{model}_add")).status_code == 200
+
+
+def test_project_change_page_opens(admin_client_):
+    project = ProjectFactory()
+    ProjectNoteFactory(project=project)
+    url = reverse("admin:projects_project_change", args=[project.pk])
+    assert admin_client_.get(url).status_code == 200
+
+
+def test_sales_status_in_use_cannot_be_deleted(admin_client_, status_open):
+    ProjectFactory(sales_status=status_open)
+    url = reverse("admin:projects_salesstatus_delete", args=[status_open.pk])
+    assert admin_client_.get(url).status_code == 403
+
+
+def test_activity_type_in_use_cannot_be_deleted(admin_client_):
+    activity = ActivityFactory()
+    url = reverse("admin:activities_activitytype_delete", args=[activity.type_id])
+    assert admin_client_.get(url).status_code == 403
+
+
+def test_unused_sales_status_can_be_deleted(admin_client_, status_lost):
+    url = reverse("admin:projects_salesstatus_delete", args=[status_lost.pk])
+    assert admin_client_.get(url).status_code == 200
