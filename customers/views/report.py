@@ -9,10 +9,12 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from django_countries import countries
 
 from .. import exports
 from ..filters_report import CustomerReportFilter
@@ -27,7 +29,8 @@ from ..selectors.report import (
     EXPORT_COLUMNS,
     contact_rows,
     customer_rows,
-    load_for_columns,
+    customer_values,
+    page_rows,
     report_contacts,
 )
 from ..services.groupings import (
@@ -65,7 +68,21 @@ def filter_query(querydict):
 
 def report_filterset(user, data, *, base=None):
     base = Customer.objects.visible_to(user) if base is None else base
-    return CustomerReportFilter(data, queryset=base.order_by("name", "number", "pk"))
+    # (name, id) matches the customer_name_id_idx index, so a page is read in index order.
+    return CustomerReportFilter(data, queryset=base.order_by("name", "pk"))
+
+
+class CountedPaginator(Paginator):
+    """A paginator told its count: counting the plain filtered queryset avoids the head-office
+    join that the page's rows need."""
+
+    def __init__(self, object_list, per_page, *, count):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        return self._known_count
 
 
 class ReportPermissionMixin(PermissionRequiredMixin):
@@ -84,13 +101,13 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
         filterset = report_filterset(request.user, request.GET)
         columns_form = ColumnsForm({"cols": request.GET.getlist("cols")})
         columns = columns_form.chosen()
-        paginator = Paginator(filterset.qs, settings.KUNDKORT_PAGE_SIZE)
+        paginator = CountedPaginator(
+            customer_values(filterset.qs, columns),
+            settings.KUNDKORT_PAGE_SIZE,
+            count=filterset.qs.count(),
+        )
         page = paginator.get_page(request.GET.get("page"))
-        customers = list(load_for_columns(page.object_list, columns))
-        rows = [
-            {"customer": c, "cells": [{"key": col.key, "value": col.get(c)} for col in columns]}
-            for c in customers
-        ]
+        rows = page_rows(page.object_list, columns)
         can_bulk = may_edit_customers(request.user)
         query = filter_query(request.GET)
         context.update(
@@ -99,10 +116,14 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
                 {
                     "category": category,
                     "field": filterset.form[name],
+                    "choices": filterset.form.fields[name].choices,
+                    "selected": {str(v) for v in filterset.form[name].value() or []},
                     "match": filterset.form[match_name],
                 }
                 for category, name, match_name in filterset.grouping_fields
             ],
+            country_choices=[("", _("All countries")), *countries],
+            country_value=filterset.form["country"].value() or "",
             columns_form=columns_form,
             columns=columns,
             chosen_column_keys=[c.key for c in columns],
@@ -138,7 +159,7 @@ class CustomerReportExportView(ReportPermissionMixin, View):
             contacts = report_contacts(
                 customers_qs=customers, user=request.user, mailing_list=kind == "mailing"
             )
-            header = [str(label) for label, _get in CONTACT_COLUMNS]
+            header = [str(label) for label, _path, _get in CONTACT_COLUMNS]
             rows = contact_rows(contacts)
             basename = f"{'mailing-list' if kind == 'mailing' else 'contacts'}-{stamp}"
             title = _("Contacts")
