@@ -63,5 +63,13 @@ BENCH_ARGS ?=
 bench: setup
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/run.py $(BENCH_ARGS)
 
+# Import benchmark (README "Customer import"): 100,000 generated rows through the admin's review
+# and confirm code on PostgreSQL. make bench-import [IMPORT_DATABASE_URL=...] [ROWS=100000]
+IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kk_import
+ROWS ?= 100000
+bench-import: setup
+	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py migrate --noinput -v0
+	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py bench_import --rows $(ROWS)
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3
