@@ -14,6 +14,7 @@ thousands of rows before sorting). Still one query per page.
 """
 
 from django.core.paginator import Paginator
+from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
 
@@ -49,5 +50,21 @@ class CappedPaginator(Paginator):
         object_list = self.object_list
         if hasattr(object_list, "query"):
             keys = object_list.values("pk")[bottom:top]
-            return self._get_page(object_list.filter(pk__in=keys), number, self)
+            return self._get_page(_by_keys(object_list, keys), number, self)
         return self._get_page(object_list[bottom:top], number, self)
+
+
+def _by_keys(queryset, keys):
+    """``queryset``'s rows whose pk is in ``keys``, keeping its order, joins and annotations.
+
+    The keys subquery already applies every filter; repeating them outside makes the planner
+    evaluate a search's UNION (or an EXISTS) once more over all its matches. They are dropped
+    only when no filter added a join (a join of a multi-valued relation could repeat rows, so
+    it must stay) and the queryset is not empty by construction (``none()``).
+    """
+    query = queryset.query
+    if query.is_empty() or len(query.alias_map) > 1:
+        return queryset.filter(pk__in=keys)
+    outer = queryset.all()
+    outer.query.where = WhereNode()
+    return outer.filter(pk__in=keys)

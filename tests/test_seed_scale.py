@@ -147,6 +147,24 @@ def test_capped_paginator_counts_exactly_below_the_cap(seeded):
     assert not paginator.is_capped
 
 
+def test_capped_paginator_pages_keep_the_filter_and_the_order(seeded):
+    active = Customer.objects.filter(is_active=True, number__gt=0).order_by("-number")
+    paginator = CappedPaginator(active, 4)
+    rows = [c.pk for n in paginator.page_range for c in paginator.page(n)]
+    assert rows == list(active.values_list("pk", flat=True))
+
+
+def test_capped_paginator_page_of_an_empty_queryset_is_empty(seeded):
+    paginator = CappedPaginator(Customer.objects.none(), 4)
+    assert list(paginator.page(1)) == []
+
+
+def test_capped_paginator_keeps_a_filter_through_a_multi_valued_join(seeded):
+    with_contacts = Customer.objects.filter(contacts__first_name__gt="").order_by("pk")
+    paginator = CappedPaginator(with_contacts, 1000)
+    assert len(list(paginator.page(1))) == with_contacts.count()
+
+
 def test_customer_list_says_more_than_the_cap(seeded, reader_client, monkeypatch, settings):
     settings.KUNDKORT_PAGE_SIZE = 5
     monkeypatch.setattr(CappedPaginator, "cap", 10)
