@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Activity, ActivityType
@@ -18,8 +20,47 @@ class ActivityTypeAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
+class ActivityAdminForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "subject",
+            "type",
+            "owner",
+            "starts_at",
+            "ends_at",
+            "is_all_day",
+            "location",
+            "notes",
+            "is_done",
+            "done_at",
+            "customer",
+            "project",
+            "participant_users",
+            "participant_contacts",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        project = cleaned.get("project")
+        customer_id = (
+            project.customer_id if project else getattr(cleaned.get("customer"), "pk", None)
+        )
+        foreign = [
+            c for c in cleaned.get("participant_contacts") or [] if c.customer_id != customer_id
+        ]
+        if foreign:
+            self.add_error(
+                "participant_contacts",
+                _("%(names)s is not a contact of the activity's customer.")
+                % {"names": ", ".join(str(c) for c in foreign)},
+            )
+        return cleaned
+
+
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
+    form = ActivityAdminForm
     list_display = ["subject", "type", "starts_at", "customer", "project", "owner", "is_done"]
     list_filter = ["type", "is_done"]
     search_fields = ["subject", "customer__name", "project__name"]

@@ -183,6 +183,21 @@ class Project(models.Model):
             raise ValidationError(
                 {"contact": _("The contact belongs to another customer.")}, code="foreign_contact"
             )
+        if self.pk and self.customer_id:
+            # Activities carry the project's customer, so it stays once they exist (also in
+            # the admin, which does not go through the services).
+            before = Project.objects.filter(pk=self.pk).values_list("customer_id", flat=True)
+            before = before.first()
+            if before is not None and before != self.customer_id and self.activities.exists():
+                raise ValidationError(
+                    {
+                        "customer": _(
+                            "The project has activities with its customer, so the customer "
+                            "cannot change."
+                        )
+                    },
+                    code="customer_fixed",
+                )
 
 
 class ProjectNote(models.Model):

@@ -150,23 +150,13 @@ def project_update(*, project, user, expected_version, **fields):
     """Change a project's details; refuses to overwrite a newer version (StaleObjectError).
 
     A change of sales status follows the same rules as ``project_set_status``. The customer
-    cannot change once the project has activities (they follow the project's customer).
+    cannot change once the project has activities (``Project.clean``).
     """
     unknown = set(fields) - set(UPDATABLE_FIELDS)
     if unknown:
         raise TypeError(f"project_update cannot change {', '.join(sorted(unknown))}")
     locked = versioning.lock_for_update(Project, pk=project.pk, expected_version=expected_version)
     previous_status = locked.sales_status
-    customer_moves = "customer" in fields and fields["customer"].pk != locked.customer_id
-    if customer_moves and locked.activities.exists():
-        raise ValidationError(
-            {
-                "customer": _(
-                    "The project has activities with its customer, so the customer cannot change."
-                )
-            },
-            code="customer_fixed",
-        )
     for name, value in fields.items():
         setattr(locked, name, value)
     if "sales_status" in fields and locked.sales_status_id != getattr(previous_status, "pk", None):

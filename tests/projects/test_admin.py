@@ -52,3 +52,34 @@ def test_activity_type_in_use_cannot_be_deleted(admin_client_):
 def test_unused_sales_status_can_be_deleted(admin_client_, status_lost):
     url = reverse("admin:projects_salesstatus_delete", args=[status_lost.pk])
     assert admin_client_.get(url).status_code == 200
+
+
+def test_admin_refuses_a_participant_contact_of_another_customer(superuser):
+    from activities.admin import ActivityAdminForm
+    from tests.factories import ActivityTypeFactory, ContactFactory, CustomerFactory
+
+    customer = CustomerFactory()
+    form = ActivityAdminForm(
+        data={
+            "subject": "Möte",
+            "type": ActivityTypeFactory().pk,
+            "starts_at": "2030-01-01 10:00",
+            "customer": customer.pk,
+            "participant_contacts": [ContactFactory().pk],
+        }
+    )
+    assert not form.is_valid()
+    assert "participant_contacts" in form.errors
+
+
+def test_project_customer_cannot_change_once_it_has_activities():
+    from django.core.exceptions import ValidationError
+
+    from tests.factories import CustomerFactory
+
+    project = ProjectFactory()
+    ActivityFactory(customer=project.customer, project=project)
+    project.customer = CustomerFactory()
+    with pytest.raises(ValidationError) as error:
+        project.full_clean()
+    assert "customer" in error.value.error_dict
