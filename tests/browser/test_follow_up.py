@@ -140,3 +140,24 @@ def test_follow_up_a_customer_from_sales_project_to_delivery(page, login, screen
     page.goto(f"{reverse('activities:activity_list')}?scope=all")
     assert page.get_by_test_id(f"activity-row-{task.pk}").is_visible()
     screenshot("follow-up-activity-list")
+
+
+def test_new_project_from_the_project_list_finds_the_customer_first(page, login, screenshot):
+    user = UserFactory(username="erik", roles=[roles.EDIT])
+    customer = CustomerFactory(name="Sökbara Byggare AB")
+    CustomerFactory(name="Annat Företag AB")
+    login(user)
+    page.goto(reverse("projects:project_list"))
+    page.get_by_test_id("new-project").click()
+    page.fill("#chooser-q", "sökbara")
+    page.get_by_test_id("chooser-search").click()
+    page.wait_for_load_state()
+    screenshot("follow-up-customer-chooser")
+    assert page.get_by_test_id("chooser-results").locator("a").count() == 1
+    page.get_by_test_id(f"choose-customer-{customer.pk}").click()
+    page.fill("input[name=name]", "Förstudie")
+    page.get_by_test_id("save-project").click()
+    page.wait_for_load_state()
+    project = Project.objects.get(name="Förstudie")
+    assert project.customer == customer
+    assert page.url.endswith(reverse("projects:project_detail", args=[project.pk]))
