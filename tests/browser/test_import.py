@@ -61,3 +61,24 @@ def test_administrator_imports_a_windows_1252_file_and_finds_the_customers_on_th
     for name in ("Stockholm", "Medel"):
         option = GroupingOption.objects.get(name=name)
         assert page.locator(f"#customer-grouping input[value='{option.pk}']").is_checked()
+
+
+def test_review_lists_errors_by_row_and_column_and_offers_no_confirm(page, login, screenshot):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    login(admin)
+    page.goto(reverse("admin:customers_customer_import"))
+    page.set_input_files(
+        "input[name=import_file]",
+        {"name": "kunder.csv", "mimeType": "text/csv", "buffer": sv_file()},
+    )
+    page.select_option("select[name=format]", "0")
+    page.get_by_test_id("review-import").click()  # "Create missing values" left off
+
+    errors = page.get_by_test_id("import-errors")
+    errors.wait_for()
+    text = errors.inner_text()
+    assert "Bransch" in text and "Bygg" in text
+    assert "Kundgrupperingar" in text
+    assert page.get_by_test_id("confirm-import").count() == 0
+    screenshot("import-review-errors")
+    assert not Customer.objects.exists()
