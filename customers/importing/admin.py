@@ -73,6 +73,14 @@ class CustomerConfirmImportForm(ConfirmImportForm):
     update_existing = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
+class ExcelCSV(CSV):
+    """CSV as Swedish Excel opens it: semicolons (the importer reads either delimiter)."""
+
+    def export_data(self, dataset, **kwargs):
+        kwargs.setdefault("delimiter", ";")
+        return super().export_data(dataset, **kwargs)
+
+
 def _options(form):
     return ImportOptions(
         create_missing=bool(form.cleaned_data.get("create_missing")),
@@ -84,7 +92,7 @@ class CustomerImportExportMixin(ImportExportMixin):
     """Add to the Customer ModelAdmin: Import (review, confirm), Export and the template."""
 
     resource_classes = [CustomerImportExportResource]
-    formats = [CSV, XLSX]
+    formats = [ExcelCSV, XLSX]
     import_form_class = CustomerImportForm
     confirm_form_class = CustomerConfirmImportForm
     export_form_class = ExportForm

@@ -640,7 +640,9 @@ class Planner:
         identity = address_identity(fields["line1"], fields["postal_code"], fields["city"], country)
         existing = plan.addresses.get(identity)
         if existing is not None:
-            if head and not existing.is_head_office:
+            if head and existing.is_head_office:
+                existing.explicit_head_office = True
+            elif head:
                 self._move_head_office(plan, row, existing, cells["head_office"])
             return existing
         fields = (

@@ -233,5 +233,6 @@ def test_export_escapes_formulas_and_has_one_row_per_address_and_contact(importe
     text = _export(importer_client, "0").decode("utf-8-sig")
     lines = text.strip().splitlines()
     assert len(lines) == 1 + 2 + 1 + 1  # header, Åkerlund's two addresses, Café, Formel
+    assert lines[0].startswith("Kundnummer;Kundnamn;")  # semicolons, for Swedish Excel
     assert "'=1+2" in text
     assert "=1+2" not in text.replace("'=1+2", "")
