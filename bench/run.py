@@ -238,7 +238,13 @@ def pages(few, many):
             url("reports:customer_report", query={**report_query, "city": samples["city"]}),
         ),
         ("projects: list", "other", url("projects:project_list")),
-        ("projects: search", "other", url("projects:project_list", query={"q": "ram"})),
+        (
+            f"projects: search '{samples['name']}'",
+            "other",
+            url("projects:project_list", query={"q": samples["name"]}),
+        ),
+        # "ram" is in 1 of the 16 seeded project names: 12,000 matches, a worst case.
+        ("projects: search 'ram'", "other", url("projects:project_list", query={"q": "ram"})),
         ("activities: mine upcoming", "other", url("activities:activity_list")),
         (
             "activities: all overdue",
@@ -401,6 +407,7 @@ def main(argv=None):
         "few": {"pk": few.pk, "name": few.name, **related_counts(few)},
         "many": {"pk": many.pk, "name": many.name, **related_counts(many)},
     }
+    load_before = os.getloadavg()
     rows = []
     for name, group, page_url in pages(few, many):
         if args.only and args.only not in name:
@@ -421,11 +428,17 @@ def main(argv=None):
         print(f"  measured {name}", file=sys.stderr)
 
     info = machine()
+    # Other work on the machine slows every query's round trip: say how busy it was.
+    info["load_average"] = [round(x, 1) for x in (load_before[0], os.getloadavg()[0])]
     counts = data_counts()
     print()
     print(
         f"Kundkort page benchmark, {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC: "
         f"{info['cpus']} CPUs ({info['cpu']}), {info['memory']}, PostgreSQL {info['postgresql']}"
+    )
+    print(
+        f"Load average (1 min) at start and end: {info['load_average'][0]} and "
+        f"{info['load_average'][1]} on {info['cpus']} CPUs"
     )
     print("Data: " + ", ".join(f"{n:,} {k}" for k, n in counts.items()))
     for label, data in legend.items():
