@@ -50,6 +50,8 @@ class ActivityForm(forms.ModelForm):
         if self.instance.pk:
             types = types | ActivityType.objects.filter(pk=self.instance.type_id)
             self.fields["version"].initial = self.instance.version
+            # An edit must say which version it was made on, or it could overwrite a newer one.
+            self.fields["version"].required = True
         else:
             del self.fields["version"]
             self.fields["owner"].initial = user.pk

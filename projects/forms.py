@@ -99,6 +99,8 @@ class ProjectForm(forms.ModelForm):
             ) | Currency.objects.filter(pk=self.instance.currency_id)
             del self.fields["kind"]
             self.fields["version"].initial = self.instance.version
+            # An edit must say which version it was made on, or it could overwrite a newer one.
+            self.fields["version"].required = True
             if not self.instance.is_sales:
                 del self.fields["sales_status"]
         else:

@@ -46,6 +46,8 @@ class AddressForm(forms.ModelForm):
         head = self.fields["is_head_office"]
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # An edit must say which version it was made on, or it could overwrite a newer one.
+            self.fields["version"].required = True
             if self.instance.is_head_office:
                 head.disabled = True
                 head.help_text = _(

@@ -62,6 +62,8 @@ class ContactForm(forms.ModelForm):
         )
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
+            # An edit must say which version it was made on, or it could overwrite a newer one.
+            self.fields["version"].required = True
 
     def service_kwargs(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -198,6 +198,25 @@ def _changes(source, record, previous):
     return changes
 
 
+def describe_changes(model, newer, older):
+    """[(field's human name, value in ``older``, value in ``newer``)] of two historical records
+    of ``model``, bookkeeping fields left out; values shown as a person reads them."""
+    excluded = ALWAYS_EXCLUDED
+    changes = []
+    for model_field in model.history.model.tracked_fields:
+        if model_field.name in excluded or model_field.attname in excluded:
+            continue
+        if _raw(model_field, newer) != _raw(model_field, older):
+            changes.append(
+                (
+                    str(model_field.verbose_name),
+                    _display(model_field, older),
+                    _display(model_field, newer),
+                )
+            )
+    return changes
+
+
 def _entries_of_source(source, history_ids):
     """The entries of one source on the page: two queries, whatever their number."""
     history_model = source.model.history.model

@@ -6,23 +6,52 @@ PostgreSQL and SQLite (``select_for_update`` is a no-op on SQLite, whose writes 
 """
 
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 
 class StaleObjectError(ValidationError):
-    """Someone saved the object after the user opened the form."""
+    """Someone saved the object after the user opened the form.
+
+    Its messages, in order: what happened, one line per field changed in the meantime (value
+    then → value now), and a link that reloads the form (a GET of the page the form was posted
+    to) with the current values. ``form.add_error(None, error)`` shows them all.
+    """
 
     def __init__(self, instance, changes):
         self.instance = instance
         self.changes = changes  # [(field verbose name, value then, value now)]
-        super().__init__(
-            _(
-                "%(object)s was changed by someone else after you opened the form. "
-                "Reload to see the changes, then make yours again."
+        lines = [
+            ValidationError(
+                _(
+                    "%(object)s was changed by someone else after you opened the form. "
+                    "Reload to see the changes, then make yours again."
+                )
+                % {"object": instance},
+                code="stale",
             )
-            % {"object": instance},
-            code="stale",
+        ]
+        for field, then, now in changes:
+            lines.append(
+                ValidationError(
+                    _("Changed in the meantime: %(field)s: %(then)s → %(now)s")
+                    % {"field": capfirst(field), "then": then or "–", "now": now or "–"},
+                    code="stale_change",
+                )
+            )
+        lines.append(
+            ValidationError(
+                # href="" is the page itself: following it is a GET that opens the form anew.
+                format_html(
+                    '<a href="" class="alert-link" data-testid="stale-reload">{}</a>',
+                    _("Reload the form with the current values"),
+                ),
+                code="stale_reload",
+            )
         )
+        super().__init__(lines)
+        self.code = "stale"
 
 
 def lock_for_update(model, *, pk, expected_version):
@@ -45,14 +74,9 @@ def changes_since(instance, version):
     now = history.order_by("-history_date").first()
     if then is None or now is None or then.pk == now.pk:
         return []
-    delta = now.diff_against(then)
-    changes = []
-    for change in delta.changes:
-        if change.field in {"version", "updated_at", "updated_by"}:
-            continue
-        field = instance._meta.get_field(change.field)
-        changes.append((str(field.verbose_name), change.old, change.new))
-    return changes
+    from ..selectors.history import describe_changes
+
+    return describe_changes(type(instance), now, then)
 
 
 def bump(instance, *, user=None):

@@ -87,13 +87,8 @@ class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
                         options=grouping_form.selected_options(),
                     )
             except StaleObjectError as exc:
-                settings_form.add_error(None, exc.messages[0])
-                for field, then, now in exc.changes:
-                    settings_form.add_error(
-                        None,
-                        _("%(field)s: %(then)s → %(now)s")
-                        % {"field": field, "then": then or "–", "now": now or "–"},
-                    )
+                # The error's messages list what changed meanwhile and a link to reload.
+                settings_form.add_error(None, exc)
             except ValidationError as exc:
                 if getattr(exc, "code", None) in {"single_choice", "inactive_option"}:
                     grouping_form.add_error(None, exc.messages[0])
