@@ -95,7 +95,7 @@ def test_seeded_numbers_follow_customers_made_before(db):
 
 
 def test_organisation_and_vat_numbers_pass_the_validators(seeded):
-    for customer in Customer.objects.exclude(country="DK"):
+    for customer in Customer.objects.all():
         org = normalise_organisation_number(customer.organisation_number, customer.country)
         assert org == customer.organisation_number
         if customer.vat_number:
