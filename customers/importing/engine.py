@@ -64,6 +64,8 @@ CUSTOMER_WRITE_FIELDS = [
     *CUSTOMER_LOOKUPS.values(),
 ]
 PENDING_ATTNAMES = frozenset(CUSTOMER_LOOKUPS.values())
+# Fields of a contact already there that "Update existing customers' details" may change.
+CONTACT_UPDATABLE = ("title", "role_id", "phone", "mobile")
 ADDRESS_FIELDS = (
     "line1",
     "line2",
@@ -155,10 +157,12 @@ class _Address:
         "is_default_billing",
         "was_default_billing",
         "row",
+        "updates",
     )
 
     def __init__(self, pk=None, fields=None, *, head=False, billing=False, default=False, row=0):
         self.pk = pk
+        self.updates = None  # field -> value, for an existing address the file changes
         self.fields = fields
         self.is_head_office = head
         self.was_head_office = head
@@ -188,11 +192,15 @@ class _Customer:
         "label",
         "pk",
         "country",
+        "existing_contacts",
+        "contact_updates",
     )
 
     def __init__(self, instance=None, row=0, label=""):
         self.instance = instance  # None for a customer the file creates
         self.pk = instance.pk if instance is not None else None
+        self.existing_contacts = None  # identity -> {"pk", "title", "role_id", ...} (existing)
+        self.contact_updates = None  # contact pk -> {field: value}
         self.country = str(instance.country) if instance is not None else "SE"
         self.values = {}  # field attname -> new value
         self.value_rows = None  # attname -> row, only for values from a later row
@@ -298,6 +306,9 @@ class Planner:
                 "pk",
                 "customer_id",
                 "line1",
+                "line2",
+                "is_postal",
+                "is_visiting",
                 "postal_code",
                 "city",
                 "country",
@@ -308,6 +319,13 @@ class Planner:
                 plan = self.customers_by_pk[address["customer_id"]]
                 ref = _Address(
                     address["pk"],
+                    # What the file may change of an existing address (see ``_update_address``).
+                    fields=(
+                        address["line2"],
+                        address["is_postal"],
+                        address["is_visiting"],
+                        address["is_billing"],
+                    ),
                     head=address["is_head_office"],
                     billing=address["is_billing"],
                     default=address["is_default_billing"],
@@ -318,12 +336,17 @@ class Planner:
                 plan.addresses.setdefault(identity, ref)
                 if ref.is_head_office:
                     plan.head_office = ref
-            for customer_id, email, first, last in Contact.objects.filter(
-                customer_id__in=chunk
-            ).values_list("customer_id", "email", "first_name", "last_name"):
-                self.customers_by_pk[customer_id].contacts.append(
-                    contact_identity(email, first, last)
+            for contact in Contact.objects.filter(customer_id__in=chunk).values(
+                "pk", "customer_id", "email", "first_name", "last_name", *CONTACT_UPDATABLE
+            ):
+                plan = self.customers_by_pk[contact["customer_id"]]
+                identity = contact_identity(
+                    contact["email"], contact["first_name"], contact["last_name"]
                 )
+                plan.contacts.append(identity)
+                if plan.existing_contacts is None:
+                    plan.existing_contacts = {}
+                plan.existing_contacts.setdefault(identity, contact)
             groupings = self.lookups.groupings
             for customer_id, option_id in CustomerGroupingOption.objects.filter(
                 customer_id__in=chunk
@@ -365,6 +388,9 @@ class Planner:
         result.row_count = len(self.table.rows)
         for plan in self.plans:
             self.finish_addresses(plan)
+        for plan in self.customers_by_pk.values():
+            if plan.changed or plan.added:
+                self.finish_addresses(plan)
         for plan in self.customers_by_pk.values():
             if plan.changed or plan.added:
                 result.updated_customers += 1
@@ -640,6 +666,8 @@ class Planner:
         identity = address_identity(fields["line1"], fields["postal_code"], fields["city"], country)
         existing = plan.addresses.get(identity)
         if existing is not None:
+            if existing.pk is not None:
+                self._update_address(plan, row, existing, cells, flags)
             if head and existing.is_head_office:
                 existing.explicit_head_office = True
             elif head:
@@ -719,7 +747,7 @@ class Planner:
             except ValidationError as exc:
                 self.error(row, key, cells[key], exc)
                 ok = False
-        country = address.fields[4] if address and address.fields else self._country(plan)
+        country = address.fields[4] if address and address.pk is None else self._country(plan)
         for key, attname, clean in (
             ("contact_title", "title", lambda x: v.clean_text(x, 100)),
             ("contact_email", "email", v.clean_email),
@@ -744,6 +772,9 @@ class Planner:
             return
         identity = contact_identity(fields.get("email", ""), first, last)
         if identity in plan.contacts:
+            current = (plan.existing_contacts or {}).get(identity)
+            if current is not None:
+                self._update_contact(plan, current, fields)
             return
         plan.contacts.append(identity)
         plan.new_contacts.append((fields, address, row))
@@ -754,6 +785,80 @@ class Planner:
             self.changes.append(
                 self.t_contact % {"name": f"{fields['first_name']} {fields['last_name']}"}
             )
+
+    def _changed(self, label, old, new):
+        """Note one change of an address or contact: made, or skipped when updating is off."""
+        if self.options.update_existing:
+            self.note(f"{label}: {old or '–'} → {new}")
+            return True
+        self.result.skipped_changes += 1
+        self.note(
+            _("%(field)s not changed (%(old)s → %(new)s): updating details is off")
+            % {"field": label, "old": old or "–", "new": new},
+            skipped=True,
+        )
+        return False
+
+    def _update_address(self, plan, row, address, cells, flags):
+        """An existing address the file names again: its line 2 and types may differ."""
+        line2, is_postal, is_visiting, is_billing = address.fields
+        updates = {}
+        where = _("Address %(address)s") % {"address": cells.get("line1", "")}
+        if (
+            cells.get("line2")
+            and cells["line2"] != line2
+            and self._changed(f"{where}, {_('line 2')}", line2, cells["line2"])
+        ):
+            updates["line2"] = cells["line2"]
+        if "address_types" in cells:
+            new = {
+                "is_postal": "is_postal" in flags,
+                "is_visiting": "is_visiting" in flags,
+                "is_billing": "is_billing" in flags,
+            }
+            old = {"is_postal": is_postal, "is_visiting": is_visiting, "is_billing": is_billing}
+            if new != old and self._changed(
+                f"{where}, {_('types')}", _types_text(old), _types_text(new)
+            ):
+                updates.update(new)
+                address.is_billing = new["is_billing"]
+                if not address.is_billing:
+                    address.is_default_billing = False
+        if updates:
+            address.updates = {**(address.updates or {}), **updates}
+            address.fields = (
+                updates.get("line2", line2),
+                updates.get("is_postal", is_postal),
+                updates.get("is_visiting", is_visiting),
+                updates.get("is_billing", is_billing),
+            )
+            plan.changed = True
+
+    def _update_contact(self, plan, current, fields):
+        """A contact already there that the file names again: title, role, phones may differ."""
+        updates = {}
+        name = f"{current['first_name']} {current['last_name']}"
+        labels = {
+            "title": _("title"),
+            "role_id": _("role"),
+            "phone": _("phone"),
+            "mobile": _("mobile"),
+        }
+        for attname in CONTACT_UPDATABLE:
+            if attname not in fields or fields[attname] == current[attname]:
+                continue
+            if attname == "role_id":
+                index = self.lookups.contact_role
+                old, new = index.display(current[attname]), index.display(fields[attname])
+            else:
+                old, new = current[attname], fields[attname]
+            if self._changed(f"{name}, {labels[attname]}", old, new):
+                updates[attname] = fields[attname]
+        if updates:
+            current.update(updates)
+            plan.contact_updates = plan.contact_updates or {}
+            plan.contact_updates.setdefault(current["pk"], {}).update(updates)
+            plan.changed = True
 
     def groupings(self, plan, row, cells):
         if "groupings" not in cells:
@@ -827,6 +932,17 @@ class Planner:
         if billing:
             billing.sort(key=lambda a: (not a.is_head_office, a.pk is not None))
             billing[0].is_default_billing = True
+
+
+def _loses_flag(address):
+    return (address.was_head_office and not address.is_head_office) or (
+        address.was_default_billing and not address.is_default_billing
+    )
+
+
+def _types_text(flags):
+    names = (("is_postal", "postal"), ("is_visiting", "visiting"), ("is_billing", "billing"))
+    return ",".join(name for key, name in names if flags[key])
 
 
 def _short(fields):
@@ -937,7 +1053,7 @@ class Writer:
             )
 
     def write_addresses(self, plans):
-        # Existing addresses whose head office or default billing flag changes.
+        # Existing addresses whose head office or default billing flag or own fields change.
         moved = [
             address
             for plan in plans
@@ -946,14 +1062,16 @@ class Writer:
             and (
                 address.is_head_office != address.was_head_office
                 or address.is_default_billing != address.was_default_billing
+                or address.updates
             )
         ]
         instances = {}
         for start in range(0, len(moved), CHUNK):
             chunk = [address.pk for address in moved[start : start + CHUNK]]
             instances.update((a.pk, a) for a in Address.objects.filter(pk__in=chunk))
-        # Clear the old head offices first: the database allows one per customer.
-        lowered = [a for a in moved if a.was_head_office and not a.is_head_office]
+        # Clear the old head office and default billing flags first: the database allows one
+        # of each per customer, and a new address may take them over.
+        lowered = [a for a in moved if _loses_flag(a)]
         self._update_addresses(lowered, instances)
         pending, refs = [], []
         for plan in plans:
@@ -973,7 +1091,7 @@ class Writer:
                 self._insert_addresses(pending, refs)
                 pending, refs = [], []
         self._insert_addresses(pending, refs)
-        raised = [a for a in moved if not (a.was_head_office and not a.is_head_office)]
+        raised = [a for a in moved if not _loses_flag(a)]
         self._update_addresses(raised, instances)
 
     def _insert_addresses(self, rows, refs):
@@ -987,6 +1105,8 @@ class Writer:
             instance = instances[address.pk]
             instance.is_head_office = address.is_head_office
             instance.is_default_billing = address.is_default_billing
+            for key, value in (address.updates or {}).items():
+                setattr(instance, key, value)
             instance.version += 1
             instance.updated_by_id = self.user_id
             instance.updated_at = self.now
@@ -995,12 +1115,41 @@ class Writer:
             bulk_update_with_history(
                 objs,
                 Address,
-                ["is_head_office", "is_default_billing", "version", "updated_by", "updated_at"],
+                [
+                    "is_head_office",
+                    "is_default_billing",
+                    "line2",
+                    "is_postal",
+                    "is_visiting",
+                    "is_billing",
+                    "version",
+                    "updated_by",
+                    "updated_at",
+                ],
                 batch_size=BATCH,
                 **self.history,
             )
 
     def write_contacts(self, plans):
+        updates = {
+            pk: fields for plan in plans for pk, fields in (plan.contact_updates or {}).items()
+        }
+        pks = sorted(updates)
+        for start in range(0, len(pks), CHUNK):
+            objs = list(Contact.objects.filter(pk__in=pks[start : start + CHUNK]))
+            for contact in objs:
+                for key, value in updates[contact.pk].items():
+                    setattr(contact, key, self.resolve(value))
+                contact.version += 1
+                contact.updated_by_id = self.user_id
+                contact.updated_at = self.now
+            bulk_update_with_history(
+                objs,
+                Contact,
+                [*CONTACT_UPDATABLE, "version", "updated_by", "updated_at"],
+                batch_size=BATCH,
+                **self.history,
+            )
         pending = []
         for plan in plans:
             head = plan.head_office

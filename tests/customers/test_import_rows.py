@@ -527,3 +527,69 @@ def test_query_count_does_not_grow_with_the_rows(admin_user, commit):
         # dozens of rows; everything else is the same. PostgreSQL inserts with COPY (below).
         assert large.pop("INSERT", 0) <= 4 * small.pop("INSERT", 0)
     assert large == small
+
+
+def _known_customer():
+    customer = CustomerFactory(name="Kund AB")
+    address = AddressFactory(
+        customer=customer,
+        line1="Storgatan 1",
+        postal_code="111 22",
+        city="Stockholm",
+        is_postal=True,
+        is_head_office=True,
+    )
+    contact = ContactFactory(
+        customer=customer,
+        address=address,
+        first_name="Anna",
+        last_name="Berg",
+        email="anna@kund.se",
+        title="Säljare",
+        phone="",
+    )
+    return customer, address, contact
+
+
+def _known_row(**extra):
+    return one_row(
+        **{
+            "Kundnamn": "Kund AB",
+            "Adressrad 1": "Storgatan 1",
+            "Postnummer": "11122",
+            "Ort": "Stockholm",
+            "Adresstyper": "post,faktura",
+            "Kontakt förnamn": "Anna",
+            "Kontakt efternamn": "Berg",
+            "Kontakt e-post": "anna@kund.se",
+            "Kontakt titel": "VD",
+            "Kontakt telefon": "08-123 456 78",
+            **extra,
+        }
+    )
+
+
+def test_update_existing_changes_known_addresses_and_contacts(admin_user):
+    _customer, address, contact = _known_customer()
+    result = confirm(_known_row(), admin_user, update_existing=True)
+    assert result.committed, result.errors
+    assert result.rows[0].action == "update"
+    address.refresh_from_db()
+    contact.refresh_from_db()
+    assert (address.is_postal, address.is_billing, address.is_default_billing) == (True,) * 3
+    assert (contact.title, contact.phone) == ("VD", "+46812345678")
+    assert contact.version == 2
+    assert contact.history.first().history_change_reason == "import: test.csv"
+    assert Address.objects.count() == 1 and Contact.objects.count() == 1
+
+
+def test_without_update_existing_known_addresses_and_contacts_stay(admin_user):
+    _customer, address, contact = _known_customer()
+    result = confirm(_known_row(), admin_user)
+    assert result.committed
+    assert result.rows[0].action == "unchanged"
+    assert result.skipped_changes == 3  # types, title, phone
+    address.refresh_from_db()
+    contact.refresh_from_db()
+    assert not address.is_billing
+    assert (contact.title, contact.phone) == ("Säljare", "")
