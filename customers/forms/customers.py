@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.choices import BlankChoiceIterator
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -113,7 +114,9 @@ class CustomerCreateForm(CustomerNumberMixin, forms.ModelForm):
     address_postal_code = forms.CharField(label=_("Postal code"), max_length=20, required=False)
     address_city = forms.CharField(label=_("City"), max_length=100, required=False)
     address_country = LazyTypedChoiceField(
-        label=_("Address country"), choices=countries, initial="SE", required=False
+        label=_("Address country"),
+        choices=BlankChoiceIterator(countries, [("", _("Same as the customer"))]),
+        required=False,
     )
     address_phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     address_is_postal = forms.BooleanField(label=_("Postal address"), required=False, initial=True)

@@ -176,3 +176,9 @@ def test_no_warning_for_a_new_name_and_number(editor_client):
     CustomerFactory(name="Annat AB", organisation_number="556036-0793")
     response = post(editor_client, name="Helt Ny AB", organisation_number="2077474-0", country="FI")
     assert response.status_code == 302
+
+
+def test_address_country_left_empty_takes_the_customers_country(editor_client):
+    post(editor_client, country="FI", address_city="Helsinki", address_country="")
+    address = Address.objects.get(customer__name="Nya Kunden AB")
+    assert address.country == "FI"
