@@ -123,7 +123,7 @@ def test_add_customer_with_head_office_and_use_the_card(
     screenshot("customer-card-description")
 
 
-def test_edit_customer_details_from_the_panel(page, login, editor):
+def test_edit_customer_details_from_the_panel(page, login, editor, screenshot):
     customer = CustomerFactory(name="Panelen AB", organisation_number="")
     login(editor)
     page.goto(f"/customers/{customer.pk}/")
@@ -131,6 +131,7 @@ def test_edit_customer_details_from_the_panel(page, login, editor):
     page.fill("input[name=organisation_number]", "556036-0794")
     page.get_by_test_id("save-details").click()
     expect(page.locator("#customer-details-form")).to_contain_text("556036-0794")
+    screenshot("customer-details-form-error")
     page.fill("input[name=organisation_number]", "556036-0793")
     page.get_by_test_id("save-details").click()
     expect(page.get_by_test_id("detail-organisation-number")).to_have_text("556036-0793")
