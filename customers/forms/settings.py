@@ -102,6 +102,7 @@ class CustomerSettingsForm(forms.ModelForm):
             self.fields[name].queryset = _active_or_current(
                 queryset, getattr(customer, f"{name}_id")
             )
+            self.fields[name].empty_label = _("Not set")
         self.fields["overdue_interest"].validators.append(MinValueValidator(0))
         self.fields["overdue_interest"].widget.attrs.update(min="0", step="0.01")
         if read_only:

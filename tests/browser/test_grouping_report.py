@@ -46,6 +46,7 @@ def test_region_set_up_in_admin_ticked_on_card_found_in_report_and_exported(
     page.fill("input[name='options-0-order']", "1")
     page.fill("input[name='options-1-name']", "Söder")
     page.fill("input[name='options-1-order']", "2")
+    screenshot("grouping_admin_category")
     page.locator("input[name=_save]").click()
     page.wait_for_url("**/admin/customers/groupingcategory/")
     region = GroupingCategory.objects.get(name="Region")
@@ -112,3 +113,20 @@ def test_bulk_add_from_the_report_after_confirmation(page, login, screenshot):
     page.wait_for_load_state()
     assert north.customers.count() == 3
     screenshot("grouping_report_after_bulk")
+
+
+def test_reader_sees_settings_read_only_with_a_deactivated_option_kept(page, login, screenshot):
+    reader = UserFactory(username="reader", roles=[roles.READ_ONLY])
+    customer = CustomerFactory(name="Alfa AB", created_by=reader, updated_by=reader)
+    interests = GroupingCategory.objects.create(name="Interests")
+    golf = GroupingOption.objects.create(category=interests, name="Golf")
+    GroupingOption.objects.create(category=interests, name="Sailing")
+    customer.grouping_assignments.create(option=golf)
+    golf.is_active = False
+    golf.save()
+    login(reader)
+    page.goto(f"/customers/{customer.pk}/settings/")
+    assert page.get_by_test_id("save-settings").count() == 0
+    assert page.get_by_test_id(f"held-inactive-{golf.pk}").locator("input").is_checked()
+    assert page.locator("select[name='settings-payment_term']").is_disabled()
+    screenshot("grouping_settings_tab_read_only")
