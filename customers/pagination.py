@@ -23,6 +23,11 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
+    def __init__(self, *args, cap=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if cap is not None:
+            self.cap = cap
+
     @cached_property
     def _capped_count(self):
         object_list = self.object_list
