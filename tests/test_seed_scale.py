@@ -173,6 +173,21 @@ def test_customer_list_says_more_than_the_cap(seeded, reader_client, monkeypatch
     assert 'data-testid="count-capped"' in response.content.decode()
 
 
+def test_customer_search_counts_its_matches_up_to_the_search_cap(
+    seeded, reader_client, monkeypatch, settings
+):
+    from customers.views import customers as customer_views
+
+    settings.KUNDKORT_PAGE_SIZE = 2
+    monkeypatch.setattr(customer_views, "SEARCH_COUNT_CAP", 3)
+    digit = Customer.objects.values_list("number", flat=True).first() // 1000 % 10
+    response = reader_client.get(
+        reverse("customers:customer_list"), {"q": str(digit), "status": "all"}
+    )
+    assert response.context["paginator"].count == 3
+    assert response.context["paginator"].is_capped
+
+
 def test_customer_list_runs_the_same_queries_capped_or_not(seeded, reader_client, monkeypatch):
     url = reverse("customers:customer_list") + "?page=2"
     reader_client.get(url)  # the session settles
