@@ -386,6 +386,8 @@ class Planner:
             label = plan.label if plan is not None else cells.get("name", "")
             result.rows.append(RowReport(row, action, label, self.changes))
         result.row_count = len(self.table.rows)
+        # The rows are planned: let their memory go before the writes need some.
+        self.table.rows = []
         for plan in self.plans:
             self.finish_addresses(plan)
         for plan in self.customers_by_pk.values():
