@@ -189,7 +189,8 @@ def _changes(source, record, previous):
     for model_field in fields:
         new = _display(model_field, record)
         if record.history_type == "+" or previous is None:
-            if record.history_type == "+" and new:
+            # A new row lists what was filled in; unticked boxes are the default, not news.
+            if record.history_type == "+" and new and _raw(model_field, record) is not False:
                 changes.append(FieldChange(str(model_field.verbose_name), "", new))
             continue
         if _raw(model_field, record) != _raw(model_field, previous):

@@ -16,11 +16,13 @@ from customers.history import (
 from customers.models import CustomerGroupingOption
 from customers.selectors.history import customer_history_page
 from tests.factories import (
+    ActivityFactory,
     AddressFactory,
     ContactFactory,
     CustomerFactory,
     GroupingOptionFactory,
     IndustryFactory,
+    ProjectFactory,
     UserFactory,
 )
 
@@ -207,3 +209,15 @@ def _expected_queries():
     # session, user, user's permissions (2: user and group perms), customer, count, page,
     # then two per history source.
     return 7 + 2 * len(all_sources())
+
+
+def test_project_and_activity_changes_appear_through_their_registered_sources():
+    customer = CustomerFactory()
+    project = ProjectFactory(customer=customer, name="Website")
+    project.name = "New website"
+    project.save()
+    ActivityFactory(customer=customer, subject="Kick-off")
+    kinds = [(e.object_type, e.action) for e in _entries(customer)]
+    assert kinds[:3] == [("Activity", "+"), ("Project", "~"), ("Project", "+")]
+    project_change = _entries(customer)[1].changes
+    assert [(c.field, c.old, c.new) for c in project_change] == [("name", "Website", "New website")]
