@@ -97,7 +97,9 @@ def _create_for_customers(customer_ids, option, *, user):
             f"INSERT INTO {quote(CustomerGroupingOption._meta.db_table)} "
             "(customer_id, option_id, created_at) "
             f"SELECT id, %s, %s FROM {quote(Customer._meta.db_table)} "
-            f"WHERE id IN ({placeholders})",
+            f"WHERE id IN ({placeholders}) "
+            # A row a concurrent request added first is left as it is (PostgreSQL and SQLite).
+            "ON CONFLICT DO NOTHING",
             [
                 option.pk,
                 connection.ops.adapt_datetimefield_value(timezone.now()),
