@@ -266,6 +266,7 @@ class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     exclude = ["grouping_options"]
     ordering = ["name", "number"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
