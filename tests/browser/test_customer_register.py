@@ -104,23 +104,25 @@ def test_add_customer_with_head_office_and_use_the_card(
     )
     screenshot("customer-card")
 
-    # The description: closed, opened by its link, written with "open by default" on.
-    edit_link = page.get_by_test_id("edit-description")
-    expect(edit_link).to_be_hidden()
-    page.get_by_test_id("description-toggle").click()
-    expect(edit_link).to_be_visible()
-    edit_link.click()
+    # The description: added through its link, with "open by default" on, then edited.
+    page.get_by_test_id("add-description").click()
     page.fill("textarea[name=description]", "Ramavtal till årsskiftet.")
     page.check("input[name=show_description]")
     page.get_by_test_id("save-description").click()
     expect(page).to_have_url(re.compile(rf"/customers/{customer.pk}/$"))
     expect(page.get_by_test_id("description-text")).to_be_visible()
     expect(page.get_by_test_id("description-text")).to_have_text("Ramavtal till årsskiftet.")
+    screenshot("customer-card-description")
     page.get_by_test_id("description-toggle").click()
     expect(page.get_by_test_id("description-text")).to_be_hidden()
-    page.reload()
+    page.get_by_test_id("description-toggle").click()
+    page.get_by_test_id("edit-description").click()
+    page.uncheck("input[name=show_description]")
+    page.get_by_test_id("save-description").click()
+    expect(page).to_have_url(re.compile(rf"/customers/{customer.pk}/$"))
+    expect(page.get_by_test_id("description-text")).to_be_hidden()
+    page.get_by_test_id("description-toggle").click()
     expect(page.get_by_test_id("description-text")).to_be_visible()
-    screenshot("customer-card-description")
 
 
 def test_edit_customer_details_from_the_panel(page, login, editor, screenshot):

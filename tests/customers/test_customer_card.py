@@ -98,14 +98,28 @@ def test_details_panel_shows_numbers_website_industry_country_and_email(reader_c
 
 
 def test_reader_sees_no_edit_or_action_buttons(reader_client, customer):
+    customer.description = "Text."
+    customer.save()
     content = reader_client.get(url("customer_detail", customer)).content.decode()
-    for testid in ("edit-details", "edit-description", "inactivate-customer", "delete-customer"):
+    assert 'data-testid="description-text"' in content
+    for testid in (
+        "edit-details",
+        "edit-description",
+        "add-description",
+        "inactivate-customer",
+        "delete-customer",
+    ):
         assert f'data-testid="{testid}"' not in content
+
+
+def test_reader_sees_no_description_link_when_there_is_none(reader_client, customer):
+    content = reader_client.get(url("customer_detail", customer)).content.decode()
+    assert 'id="customer-description"' not in content
 
 
 def test_editor_sees_edit_and_inactivate_but_not_delete(editor_client, customer):
     content = editor_client.get(url("customer_detail", customer)).content.decode()
-    for testid in ("edit-details", "edit-description", "inactivate-customer"):
+    for testid in ("edit-details", "add-description", "inactivate-customer"):
         assert f'data-testid="{testid}"' in content
     assert 'data-testid="delete-customer"' not in content
 
