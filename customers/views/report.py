@@ -122,8 +122,21 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
                 }
                 for category, name, match_name in filterset.grouping_fields
             ],
-            country_choices=[("", _("All countries")), *countries],
-            country_value=filterset.form["country"].value() or "",
+            filter_selects=self.filter_selects(filterset.form),
+            filter_inputs=[
+                {
+                    "name": name,
+                    "type": kind,
+                    "label": filterset.form.fields[name].label,
+                    "value": filterset.form[name].value() or "",
+                    "errors": filterset.form.errors.get(name),
+                }
+                for name, kind in [
+                    ("city", "text"),
+                    ("created_from", "date"),
+                    ("created_to", "date"),
+                ]
+            ],
             columns_form=columns_form,
             columns=columns,
             chosen_column_keys=[c.key for c in columns],
@@ -137,6 +150,27 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
             bulk_options=list(grouping_options_for_choice()) if can_bulk else [],
         )
         return context
+
+    @staticmethod
+    def filter_selects(form):
+        """The filter's select lists as (value, label) strings, in the order drawn."""
+        selects = []
+        for name in ["industry", "owner", "country", "active"]:
+            field = form.fields[name]
+            if name == "country":
+                choices = [("", _("All countries")), *countries]
+            else:
+                choices = [(str(value), str(label)) for value, label in field.choices]
+            value = form[name].value()
+            selects.append(
+                {
+                    "name": name,
+                    "label": field.label,
+                    "choices": choices,
+                    "value": "" if value is None else str(value),
+                }
+            )
+        return selects
 
 
 class CustomerReportExportView(ReportPermissionMixin, View):

@@ -461,3 +461,10 @@ def test_bulk_ticked_customer_outside_the_filter_is_not_changed(editor_client, i
     )
     holders = Customer.objects.filter(grouping_assignments__option=golf)
     assert list(holders.values_list("name", flat=True)) == ["Inside"]
+
+
+def test_invalid_date_is_shown_as_an_error_and_not_applied(reader_client):
+    CustomerFactory(name="Alfa AB")
+    response = report(reader_client, created_from="yesterday")
+    assert names(response) == ["Alfa AB"]
+    assert b'data-testid="filter-errors"' in response.content
