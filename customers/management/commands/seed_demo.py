@@ -170,7 +170,17 @@ CUSTOMERS = [
         1,
         2,
     ),
-    ("Dalarnas Inköpscentral AB", "SE", 9, "Falun", "Vasagatan 16", "791 71", "regiondalarna.se", 3, 2),
+    (
+        "Dalarnas Inköpscentral AB",
+        "SE",
+        9,
+        "Falun",
+        "Vasagatan 16",
+        "791 71",
+        "regiondalarna.se",
+        3,
+        2,
+    ),
     (
         "Umeå Mjukvaruhus AB",
         "SE",
