@@ -18,7 +18,7 @@ from customers.models import Address, Contact, Customer, CustomerGroupingOption,
 from customers.pagination import CappedPaginator
 from customers.validators import normalise_organisation_number, normalise_vat_number
 from projects.models import Project, ProjectNote
-from tests.factories import CustomerFactory
+from tests.factories import CustomerFactory, ProjectFactory, ProjectNoteFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -235,3 +235,87 @@ def test_city_search_uses_the_address_trigram_index(seeded):
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Address.objects.filter(city__icontains="ume").order_by().explain()
     assert "address_city_trgm" in plan
+
+
+# Fixed query counts: each page runs as many queries for a big account as for a small one.
+
+
+@pytest.fixture
+def accounts(db):
+    """The first seeded customer (a big account) and a small one, with an Edit-level user."""
+    seed(200)
+    by_contacts = Customer.objects.annotate(n=Count("contacts", distinct=True)).order_by("-n", "pk")
+    many = by_contacts.first()
+    # A small account that still has a row of every kind (empty lists may skip a query).
+    few = (
+        by_contacts.filter(
+            is_active=True,
+            projects__notes__isnull=False,
+            activities__project__isnull=False,
+            activities__is_done=True,
+        )
+        .distinct()
+        .last()
+    )
+    # Both the ongoing and the closed list hold a row (an empty list skips its page query),
+    # and both customers get the same kinds of history rows (seeded rows have none).
+    for customer in (few, many):
+        for closed in (False, True):
+            ProjectNoteFactory(project=ProjectFactory(customer=customer, is_closed=closed))
+    assert Activity.objects.filter(customer=many).count() > 5 * max(
+        1, Activity.objects.filter(customer=few).count()
+    )
+    return few, many
+
+
+@pytest.fixture
+def account_manager_client(client, make_user):
+    from customers import roles
+
+    client.force_login(make_user(roles.EDIT, username="am"))
+    return client
+
+
+def _tab_urls():
+    from customers.registry import card_tabs
+
+    return [tab.key for tab in card_tabs]
+
+
+@pytest.mark.parametrize("tab_key", _tab_urls())
+def test_card_tab_runs_as_many_queries_for_a_big_account_as_for_a_small_one(
+    accounts, account_manager_client, tab_key
+):
+    from customers.registry import card_tabs
+
+    tab = next(t for t in card_tabs if t.key == tab_key)
+    few, many = accounts
+    account_manager_client.get(tab.url(few))  # the session settles
+    counts = [_count_queries(account_manager_client, tab.url(c)) for c in (few, many)]
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.parametrize(
+    ("url_name", "query"),
+    [
+        ("customers:customer_list", {}),
+        ("customers:customer_list", {"q": "berg"}),
+        ("customers:customer_list", {"page": 2}),
+        ("projects:project_list", {}),
+        ("activities:activity_list", {"scope": "all"}),
+        ("reports:customer_report", {}),
+    ],
+)
+def test_list_runs_as_many_queries_on_few_rows_as_on_many(
+    db, account_manager_client, settings, url_name, query
+):
+    from urllib.parse import urlencode
+
+    settings.KUNDKORT_PAGE_SIZE = 10
+
+    url = reverse(url_name) + ("?" + urlencode(query) if query else "")
+    seed(30)
+    account_manager_client.get(url)
+    small = _count_queries(account_manager_client, url)
+    seed(200)
+    assert _count_queries(account_manager_client, url) == small
