@@ -11,12 +11,14 @@ A test covers one URL for every kind of user and reports all mismatches at once.
 """
 
 from dataclasses import dataclass
+from html.parser import HTMLParser
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
 from django.db import connection, transaction
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from customers import roles
 from customers.models import CustomerGroupingOption
@@ -395,3 +397,70 @@ def test_customer_that_does_not_exist_answers_404(world):
             continue
         url = reverse(name, kwargs={**kwargs, "pk": 10**9})
         assert client_for(world, "reader").get(url).status_code == 404, name
+
+
+class _Targets(HTMLParser):
+    """Links (a href) and the actions of POST forms with a submit button on a page.
+
+    A form drawn read-only (disabled fields, no button) offers nothing to click.
+    """
+
+    def __init__(self, page_url):
+        super().__init__()
+        self.page_url = page_url
+        self.links, self.posts = [], []
+        self._form = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        elif tag == "form" and (a.get("method") or "get").lower() == "post":
+            self._form = a.get("action") or self.page_url
+        elif self._form is not None and "disabled" not in a:
+            kind = (a.get("type") or "").lower()
+            if (tag == "button" and kind in ("", "submit")) or (
+                tag == "input" and kind in ("submit", "image")
+            ):
+                self.posts.append(self._form)
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._form = None
+
+
+def _matrix_name(url):
+    path = urlsplit(url).path
+    if not path.startswith("/") or path.startswith(("/admin/", "/static/")):
+        return None
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    return match.view_name if match.view_name in MATRIX else None
+
+
+@pytest.mark.parametrize("actor", ["reader", "stranger", "owner"])
+def test_pages_offer_no_link_or_button_the_user_may_not_use(world, actor):
+    """Buttons and links a user may not use are not shown: every link on a page the user may
+    open leads to a page the user may open, and every form posts where the user may post."""
+    client = client_for(world, actor)
+    problems = []
+    for name, row in sorted(MATRIX.items()):
+        if row.get[actor] != OK:
+            continue
+        url = reverse(name, kwargs=row.kwargs(world))
+        response = client.get(url)
+        if not response.get("Content-Type", "").startswith("text/html"):
+            continue
+        targets = _Targets(url)
+        targets.feed(response.content.decode())
+        for link in targets.links:
+            target = _matrix_name(link)
+            if target and MATRIX[target].get[actor] in (403, 405):
+                problems.append(f"{name} links to {link} ({target})")
+        for action in targets.posts:
+            target = _matrix_name(action)
+            if target and MATRIX[target].post and MATRIX[target].post[actor] == 403:
+                problems.append(f"{name} has a form posting to {action} ({target})")
+    assert sorted(set(problems)) == []
