@@ -43,7 +43,9 @@ def _url(customer, **params):
 
 
 def _entries(customer, **kwargs):
-    return list(customer_history_page(customer, **kwargs).object_list)
+    # A request leaves its language (Swedish) active: read the entries in English.
+    with translation.override("en"):
+        return list(customer_history_page(customer, **kwargs).object_list)
 
 
 def test_customer_change_lists_field_with_old_and_new_value():
@@ -221,3 +223,84 @@ def test_project_and_activity_changes_appear_through_their_registered_sources():
     assert kinds[:3] == [("Activity", "+"), ("Project", "~"), ("Project", "+")]
     project_change = _entries(customer)[1].changes
     assert [(c.field, c.old, c.new) for c in project_change] == [("name", "Website", "New website")]
+
+
+# --- each kind of change, made the way users make it, with its source -----------------------
+
+
+def _newest(customer):
+    return _entries(customer)[0]
+
+
+def test_form_change_is_listed_with_source_form(editor_client, editor):
+    from tests.html_forms import form_with_field
+
+    customer = CustomerFactory(name="Before AB")
+    url = reverse("customers:customer_update", args=[customer.pk])
+    data = form_with_field(editor_client.get(url).content.decode(), "version")
+    data["name"] = ["After AB"]
+    assert editor_client.post(url, data).status_code == 302
+    entry = _newest(customer)
+    assert (entry.source, entry.user) == ("Form", editor)
+    assert [(c.field, c.old, c.new) for c in entry.changes] == [("name", "Before AB", "After AB")]
+
+
+def test_bulk_grouping_change_is_listed_with_source_bulk(editor_client):
+    customer = CustomerFactory()
+    option = GroupingOptionFactory(name="North", category__name="Region")
+    response = editor_client.post(
+        reverse("reports:customer_bulk"),
+        {
+            "action": "add",
+            "option": str(option.pk),
+            "scope": "selected",
+            "customers": [str(customer.pk)],
+            "query": "",
+            "confirmed": "on",
+        },
+    )
+    assert response.status_code == 302
+    entry = _newest(customer)
+    assert (entry.object_type, entry.action, entry.object_label, entry.source) == (
+        "Customer grouping",
+        "+",
+        "Region\\North",
+        "Bulk action",
+    )
+
+
+def test_import_is_listed_with_source_import_and_file_name(superuser):
+    from customers.importing.engine import ImportOptions, run_import
+    from customers.models import Customer
+
+    content = b"Customer name;City\r\nImporterade AB;Lund\r\n"
+    run_import(
+        content,
+        file_name="kunder.csv",
+        options=ImportOptions(),
+        user=superuser,
+        commit=True,
+    )
+    customer = Customer.objects.get(name="Importerade AB")
+    sources = {(e.object_type, e.source, e.source_detail) for e in _entries(customer)}
+    assert ("Customer", "Import", "kunder.csv") in sources
+    assert ("Address", "Import", "kunder.csv") in sources
+
+
+def test_admin_change_is_listed_with_source_admin(client, superuser):
+    customer = CustomerFactory(name="Admin Before AB")
+    client.force_login(superuser)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    from tests.html_forms import form_with_field
+
+    data = form_with_field(client.get(url).content.decode(), "name")
+    data["name"] = ["Admin After AB"]
+    data.pop("_addanother", None)
+    data.pop("_continue", None)
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = _newest(customer)
+    assert entry.source == "Admin"
+    assert ("name", "Admin Before AB", "Admin After AB") in [
+        (c.field, c.old, c.new) for c in entry.changes
+    ]
