@@ -272,7 +272,7 @@ def measure(client, url, *, warmup, runs):
         response = client.get(url)
         if response.status_code != 200:
             return {"status": response.status_code}
-    times, db_times, queries, sizes = [], [], [], []
+    times, db_times, cpu_times, queries, sizes = [], [], [], [], []
     for _ in range(runs):
         db_time = [0.0]
 
@@ -285,9 +285,12 @@ def measure(client, url, *, warmup, runs):
 
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timed):
             started = time.perf_counter()
+            cpu_started = time.thread_time()
             response = client.get(url)
+            cpu = time.thread_time() - cpu_started
             elapsed = time.perf_counter() - started
         times.append(elapsed * 1000)
+        cpu_times.append(cpu * 1000)
         db_times.append(db_time[0] * 1000)
         queries.append(len(captured.captured_queries))
         sizes.append(len(response.content))
@@ -297,6 +300,8 @@ def measure(client, url, *, warmup, runs):
         "p95_ms": percentile(times, 0.95),
         "max_ms": max(times),
         "db_median_ms": statistics.median(db_times),
+        # CPU the app itself used (not waiting): stable however busy the machine is.
+        "cpu_median_ms": statistics.median(cpu_times),
         "queries": queries[-1],
         "queries_min": min(queries),
         "queries_max": max(queries),
@@ -366,21 +371,22 @@ def data_counts():
 
 def print_table(rows):
     header = (
-        f"{'page':<34} {'median':>8} {'p95':>8} {'db med':>8} {'queries':>8} {'size':>9}  target"
+        f"{'page':<34} {'median':>8} {'p95':>8} {'db med':>8} {'app cpu':>8} {'queries':>8} "
+        f"{'size':>9}  target"
     )
     print(header)
     print("-" * len(header))
     for row in rows:
         r = row["result"]
         if "median_ms" not in r:
-            print(f"{row['name']:<34} {'':>8} {'':>8} {'':>8} {'':>8} {'':>9}  {row['verdict']}")
+            print(f"{row['name']:<34} {'':>53}  {row['verdict']}")
             continue
         queries = str(r["queries"])
         if r["queries_min"] != r["queries_max"]:
             queries = f"{r['queries_min']}-{r['queries_max']}"
         print(
             f"{row['name']:<34} {r['median_ms']:>6.1f}ms {r['p95_ms']:>6.1f}ms "
-            f"{r['db_median_ms']:>6.1f}ms {queries:>8} "
+            f"{r['db_median_ms']:>6.1f}ms {r['cpu_median_ms']:>6.1f}ms {queries:>8} "
             f"{r['bytes'] / 1024:>7.1f}kB  {row['verdict']}"
         )
 
