@@ -2,10 +2,10 @@
 
 Entries come from the django-simple-history tables of the customer, its addresses, contacts and
 grouping assignments, plus any source another app registers (``registry.history_sources``),
-merged newest first by one UNION query and paginated. For the page shown, each source loads its
-records with one query (each record carries the id of the record before it, from a correlated
-subquery) and the previous records with a second one, so the number of queries depends on the
-number of sources and never on the number of entries.
+merged newest first by one UNION query and paginated. For the page shown, each source with
+entries on the page loads its records with one query (each record carries the id of the record
+before it, from a correlated subquery) and the previous records with a second one, so a page
+takes at most 2 + 2 x (number of sources) queries, never more with more entries.
 """
 
 from dataclasses import dataclass, field
@@ -32,8 +32,8 @@ SOURCE_LABELS = {
     SOURCE_SYSTEM: gettext_lazy("System"),
 }
 
-# An id that no record has: filtering on it keeps each source at one query per step even when
-# the page holds none of its records (an empty IN list would skip the query).
+# An id that no record has: a source on the page always runs its second query, even when none
+# of its records has an earlier one (an empty IN list would skip it), so the count stays put.
 _NO_ID = [0]
 
 
@@ -228,7 +228,7 @@ def _entries_of_source(source, history_ids):
         .values("history_id")[:1]
     )
     records = list(
-        history_model.objects.filter(history_id__in=history_ids or _NO_ID)
+        history_model.objects.filter(history_id__in=history_ids)
         .select_related(*related)
         .annotate(previous_history_id=Subquery(previous_id))
     )
@@ -280,7 +280,8 @@ def customer_history_page(customer, *, page_number=1, per_page=25):
     entries = {}
     for source in sources:
         ids = [history_id for history_id, _when, key in rows if key == source.key]
-        entries[source.key] = _entries_of_source(source, ids)
+        if ids:
+            entries[source.key] = _entries_of_source(source, ids)
     page.object_list = [
         entries[key][history_id]
         for history_id, _when, key in rows
