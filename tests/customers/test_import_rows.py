@@ -593,3 +593,15 @@ def test_without_update_existing_known_addresses_and_contacts_stay(admin_user):
     contact.refresh_from_db()
     assert not address.is_billing
     assert (contact.title, contact.phone) == ("Säljare", "")
+
+
+def test_einvoice_address_is_checked_against_the_operators_format(admin_user):
+    from customers.models import EInvoiceOperator
+
+    EInvoiceOperator.objects.create(name="GLN-operatören", address_format="gln")
+    cells = {"Kundnamn": "Ny AB", "E-fakturaoperatör": "GLN-operatören"}
+    bad = review(one_row(**cells, **{"E-fakturaadress": "123"}), admin_user)
+    assert errors_of(bad) == [(2, "E-fakturaadress", "123")]
+    good = confirm(one_row(**cells, **{"E-fakturaadress": "7350053850019"}), admin_user)
+    assert good.committed, good.errors
+    assert Customer.objects.get().einvoice_address == "7350053850019"
