@@ -375,3 +375,36 @@ def test_edit_own_user_cannot_give_themselves_another_customer_through_the_owner
     response = client.post(url, {"owner": str(world.owner.pk), "name": "Mine now"})
     assert response.status_code == 403
     assert row_count() == before
+
+
+# --- the importer ----------------------------------------------------------------------------
+
+
+def _import(user, rows, *, commit=True):
+    from customers.importing.engine import ImportOptions, run_import
+
+    header = "Customer number;Customer name;City\r\n"
+    content = (header + "".join(f"{n};{name};{city}\r\n" for n, name, city in rows)).encode()
+    return run_import(
+        content, file_name="own.csv", options=ImportOptions(), user=user, commit=commit
+    )
+
+
+def test_import_by_edit_own_user_refuses_rows_of_customers_they_do_not_own(world):
+    before = row_count()
+    result = _import(world.owner, [(world.b.number, "", "Bstad")])
+    assert result.has_errors
+    assert "you edit only customers you own" in " ".join(e.message for e in result.errors)
+    assert row_count() == before
+
+
+def test_import_by_edit_own_user_may_add_to_own_customers(world):
+    result = _import(world.owner, [(world.a.number, "", "Astad")])
+    assert not result.has_errors, result.errors
+    assert world.a.addresses.filter(city="Astad").exists()
+
+
+def test_import_by_unrestricted_editor_may_add_to_any_customer(world):
+    result = _import(world.editor, [(world.b.number, "", "Bstad")])
+    assert not result.has_errors, result.errors
+    assert world.b.addresses.filter(city="Bstad").exists()

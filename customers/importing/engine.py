@@ -23,6 +23,7 @@ from simple_history.utils import bulk_update_with_history
 
 from ..history import SOURCE_IMPORT, change_source, current_source
 from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
+from ..permissions import is_restricted_to_own
 from . import bulk
 from . import values as v
 from .columns import COLUMN_BY_KEY
@@ -240,10 +241,12 @@ def contact_identity(email, first_name, last_name):
 class Planner:
     """Reads the rows of a table against the database and plans every change in memory."""
 
-    def __init__(self, table, options, *, lock=False):
+    def __init__(self, table, options, *, lock=False, user=None):
         self.table = table
         self.options = options
         self.lock = lock
+        self.user = user
+        self.not_editable = set()  # pks of matched customers the user may not change
         self.keys = [column.key for column in table.columns]
         self.result = ImportResult(options=options)
         self.customers_by_pk = {}
@@ -294,6 +297,7 @@ class Planner:
                 if len(pks) == 1:
                     matched.add(pks[0])
         matched = sorted(matched)
+        self._find_not_editable(matched)
         queryset = Customer.objects.all()
         if self.lock:
             queryset = queryset.select_for_update()
@@ -416,6 +420,36 @@ class Planner:
         for message in messages:
             self.errors.append(RowError(row, column, value, message))
 
+    def _find_not_editable(self, matched):
+        """Note the matched customers the importing user may not change: the "Edit own
+        customers only" restriction holds in the importer too (their rows become errors)."""
+        if self.user is None or not is_restricted_to_own(self.user):
+            return
+        for start in range(0, len(matched), CHUNK):
+            chunk = matched[start : start + CHUNK]
+            editable = set(
+                Customer.objects.editable_by(self.user)
+                .filter(pk__in=chunk)
+                .values_list("pk", flat=True)
+            )
+            self.not_editable.update(pk for pk in chunk if pk not in editable)
+
+    def _existing(self, row, key, value, pk):
+        """The plan of an existing customer, or None (and a row error) when out of reach."""
+        if pk in self.not_editable:
+            plan = self.customers_by_pk[pk]
+            self.error(
+                row,
+                key,
+                value,
+                ValidationError(
+                    _("You may not change %(customer)s: you edit only customers you own.")
+                    % {"customer": plan.label}
+                ),
+            )
+            return None
+        return self.customers_by_pk[pk]
+
     def customer_for(self, row, cells):
         """Find or start the row's customer; return (plan, "new" or None)."""
         name = cells.get("name", "")
@@ -429,7 +463,7 @@ class Planner:
                 return None, None
             pk = self.existing_by_number.get(number)
             if pk is not None:
-                return self.customers_by_pk[pk], None
+                return self._existing(row, "number", raw_number, pk), None
             if number in self.new_by_number:
                 return self.new_by_number[number], None
         elif not name:
@@ -453,7 +487,7 @@ class Planner:
                 )
                 return None, None
             if pks:
-                return self.customers_by_pk[pks[0]], None
+                return self._existing(row, "name", name, pks[0]), None
             if key in self.new_by_name:
                 return self.new_by_name[key], None
         if not name:
@@ -1208,13 +1242,13 @@ def run_import(content, *, file_name, options, user, commit):
     del content
     timings["read"] = time.perf_counter() - started
     if not commit:
-        planner = Planner(table, options)
+        planner = Planner(table, options, user=user)
         result = planner.plan()
         timings["plan"] = time.perf_counter() - started - timings["read"]
     else:
         with change_source(SOURCE_IMPORT, detail=file_name):
             with transaction.atomic():
-                planner = Planner(table, options, lock=True)
+                planner = Planner(table, options, lock=True, user=user)
                 result = planner.plan()
                 timings["plan"] = time.perf_counter() - started - timings["read"]
                 if not result.has_errors:
