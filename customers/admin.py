@@ -22,6 +22,7 @@ from .models import (
     PaymentTerm,
     PriceList,
 )
+from .permissions import may_delete_customer, may_edit_customer
 
 
 @admin.register(ContactRole)
@@ -274,6 +275,19 @@ class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
             form.base_fields["number"].required = False
             form.base_fields["number"].help_text = _("Leave empty to get the next free number.")
         return form
+
+    def has_change_permission(self, request, obj=None):
+        # "Edit own customers only" holds in the admin too: others' customers are read-only.
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None:
+            return may_edit_customer(request.user, obj)
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and obj is not None:
+            return may_delete_customer(request.user, obj)
+        return allowed
 
     def save_model(self, request, obj, form, change):
         from django.db import transaction

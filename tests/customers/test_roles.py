@@ -106,3 +106,18 @@ def test_admin_user_list_shows_roles(client, superuser, make_user):
     client.force_login(superuser)
     body = client.get(reverse("admin:auth_user_changelist")).content.decode()
     assert roles.READ_ONLY in body
+
+
+def test_edit_own_staff_user_sees_others_customers_read_only_in_the_admin(client, make_user):
+    user = make_user(roles.EDIT, roles.OWN_ONLY, is_staff=True)
+    own = CustomerFactory(owner=user, name="Own AB")
+    other = CustomerFactory(name="Other AB")
+    client.force_login(user)
+    other_url = reverse("admin:customers_customer_change", args=[other.pk])
+    response = client.post(other_url, {"name": "Taken AB", "number": other.number})
+    assert response.status_code == 403
+    assert Customer.objects.get(pk=other.pk).name == "Other AB"
+    assert client.get(other_url).status_code == 200  # view only
+    own_page = client.get(reverse("admin:customers_customer_change", args=[own.pk]))
+    assert own_page.context["has_change_permission"] is True
+    assert client.get(other_url).context["has_change_permission"] is False
