@@ -27,7 +27,13 @@ def prod_env(**extra):
         "ALLOWED_HOSTS": "kundkort.example.com",
         **extra,
     }
-    for name in ["SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DEBUG"]:
+    for name in [
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "DEBUG",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",  # set by the browser tests for their own process
+    ]:
         env.pop(name, None)
     return env
 
