@@ -80,6 +80,8 @@ print(json.dumps({
     "axes_middleware": "axes.middleware.AxesMiddleware" in s.MIDDLEWARE,
     "axes_enabled": getattr(s, "AXES_ENABLED", True),
     "csp": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "axes_ip": s.AXES_CLIENT_IP_CALLABLE,
+    "trusted_proxies": s.KUNDKORT_TRUSTED_PROXIES,
 }))
 """
 
@@ -213,3 +215,49 @@ def test_upload_limits_are_configured():
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     assert settings.FILE_UPLOAD_MAX_MEMORY_SIZE
     assert settings.KUNDKORT_IMPORT_MAX_FILE_SIZE
+
+
+def test_production_counts_login_failures_per_client_behind_the_proxy(prod_settings):
+    assert prod_settings["axes_ip"] == "customers.client_ip.client_ip"
+    assert prod_settings["trusted_proxies"] == 1
+
+
+@pytest.mark.parametrize(
+    ("forwarded", "proxies", "expected"),
+    [
+        ("", 1, "10.0.0.1"),  # no proxy header: the peer
+        ("203.0.113.7", 1, "203.0.113.7"),  # the proxy appended the client
+        ("6.6.6.6, 203.0.113.7", 1, "203.0.113.7"),  # a forged entry on the left is ignored
+        ("203.0.113.7, 10.1.1.1", 2, "203.0.113.7"),  # two proxies
+        ("203.0.113.7", 0, "10.0.0.1"),  # no trusted proxy: the header is ignored
+    ],
+)
+def test_client_ip_behind_trusted_proxies(rf, forwarded, proxies, expected):
+    from customers.client_ip import client_ip
+
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    with override_settings(KUNDKORT_TRUSTED_PROXIES=proxies):
+        assert client_ip(request) == expected
+
+
+@pytest.mark.django_db
+def test_lockout_of_one_client_behind_the_proxy_does_not_lock_out_another():
+    user = UserFactory(username="shared")
+    with override_settings(
+        AXES_ENABLED=True,
+        AXES_FAILURE_LIMIT=2,
+        AXES_CLIENT_IP_CALLABLE="customers.client_ip.client_ip",
+        KUNDKORT_TRUSTED_PROXIES=1,
+    ):
+        attacker = Client(HTTP_X_FORWARDED_FOR="198.51.100.9")
+        for _attempt in range(2):
+            attacker.post(reverse("login"), {"username": "shared", "password": "wrong"})
+        locked = attacker.post(
+            reverse("login"), {"username": "shared", "password": "secret-pass-123"}
+        )
+        owner = Client(HTTP_X_FORWARDED_FOR="203.0.113.7")
+        allowed = owner.post(
+            reverse("login"), {"username": user.username, "password": "secret-pass-123"}
+        )
+    assert locked.status_code == 429
+    assert allowed.status_code == 302
