@@ -7,11 +7,10 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        from . import history  # noqa: F401  (connects the history-source signal)
-
-        # After the admin's autodiscovery (admin comes first in INSTALLED_APPS), so the stock
-        # User admin is registered and can be replaced by the one that explains the roles.
-        from . import admin_users  # noqa: F401
+        # history connects the history-source signal. admin_users runs after the admin's
+        # autodiscovery (admin comes first in INSTALLED_APPS), so the stock User admin is
+        # registered and can be replaced by the one that explains the roles.
+        from . import admin_users, history  # noqa: F401
         from .registry import CardTab, register_tab
 
         register_tab(CardTab("contacts", _("Contact details"), "customers:customer_detail", 10))
