@@ -299,7 +299,8 @@ class CustomerCollaborationTabView(CustomerCardMixin, TemplateView):
 
     @cached_property
     def may_post(self):
-        return self.request.user.has_perm("projects.add_projectnote")
+        # "Edit own customers only": others' customers are read-only, notes included.
+        return self.request.user.has_perm("projects.add_projectnote") and self.can_edit
 
     @cached_property
     def projects(self):

@@ -136,7 +136,8 @@ class ProjectDetailView(PermissionRequiredMixin, ProjectMixin, DetailView):
             ),
             notes=list(project.notes.select_related("author")[: settings.KUNDKORT_PAGE_SIZE * 2]),
             can_change=can_change,
-            can_add_note=user.has_perm(ADD_NOTE),
+            # "Edit own customers only": others' projects are read-only, notes included.
+            can_add_note=user.has_perm(ADD_NOTE) and may_edit_customer(user, project.customer),
             can_add_activity=user.has_perm("activities.add_activity"),
             can_see_financials=may_see_financials(user),
             note_form=self.note_form or ProjectNoteForm(),
@@ -163,6 +164,8 @@ class ProjectNoteCreateView(PermissionRequiredMixin, ProjectMixin, View):
 
     def post(self, request, pk):
         project = self.project
+        if not may_edit_customer(request.user, project.customer):
+            raise PermissionDenied
         form = ProjectNoteForm(request.POST)
         if form.is_valid():
             try:

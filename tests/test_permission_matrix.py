@@ -159,14 +159,14 @@ MATRIX = {
     "projects:project_convert": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
     "projects:project_close": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
     "projects:project_reopen": action(project_pk, ACTION_CHECKED_ON_POST, EDIT_CUSTOMER),
-    "projects:project_note_create": action(project_pk, ADD_POST_ONLY, ADD),
+    "projects:project_note_create": action(project_pk, ADD_POST_ONLY, EDIT_CUSTOMER),
     "projects:customer_projects": Row(customer_pk, VIEW),
     # activities
     "activities:activity_list": Row(no_kwargs, VIEW),
     "activities:activity_create": form(no_kwargs, ACTIVITY),
     "activities:activity_update": form(activity_pk, ACTIVITY),
     "activities:activity_mark_done": action(activity_pk, ACTIVITY_POST_ONLY, ACTIVITY),
-    "activities_card:customer_collaboration": Row(customer_pk, VIEW, ADD),
+    "activities_card:customer_collaboration": Row(customer_pk, VIEW, EDIT_CUSTOMER),
 }
 
 
