@@ -1,6 +1,9 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from customers.models import Customer
+from customers.permissions import may_edit_customer
+
 from .models import Project, ProjectNote, SalesStatus
 
 
@@ -35,6 +38,25 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_select_related = ["customer", "sales_status", "owner"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     inlines = [ProjectNoteInline]
+
+    # "Edit own customers only" holds in the admin too: others' projects are read-only and a
+    # project can be put only on a customer the user may edit.
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        if allowed and obj is not None:
+            return may_edit_customer(request.user, obj.customer)
+        return allowed
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        if allowed and obj is not None:
+            return may_edit_customer(request.user, obj.customer)
+        return allowed
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "customer":
+            kwargs["queryset"] = Customer.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 @admin.register(ProjectNote)

@@ -121,3 +121,20 @@ def test_edit_own_staff_user_sees_others_customers_read_only_in_the_admin(client
     own_page = client.get(reverse("admin:customers_customer_change", args=[own.pk]))
     assert own_page.context["has_change_permission"] is True
     assert client.get(other_url).context["has_change_permission"] is False
+
+
+def test_edit_own_staff_user_cannot_change_others_projects_or_move_one_to_them(client, make_user):
+    from tests.factories import ProjectFactory
+
+    user = make_user(roles.EDIT, roles.OWN_ONLY, is_staff=True)
+    own = CustomerFactory(owner=user)
+    other = CustomerFactory()
+    own_project = ProjectFactory(customer=own, name="Own project")
+    other_project = ProjectFactory(customer=other, name="Other project")
+    client.force_login(user)
+    other_url = reverse("admin:projects_project_change", args=[other_project.pk])
+    assert client.get(other_url).context["has_change_permission"] is False
+    assert client.post(other_url, {"name": "Taken"}).status_code == 403
+    own_page = client.get(reverse("admin:projects_project_change", args=[own_project.pk]))
+    form = own_page.context["adminform"].form
+    assert list(form.fields["customer"].queryset) == [own]
