@@ -244,6 +244,31 @@ class NumberSequenceAdmin(admin.ModelAdmin):
     search_fields = ["key"]
 
 
+class CustomerAdminForm(forms.ModelForm):
+    """The admin's customer form carries the version it was opened with, like every edit form:
+    saving over a newer version is refused with what changed and a reload link."""
+
+    # No Meta: the admin builds the form's Meta from its own field list (fields/exclude).
+    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["expected_version"].initial = self.instance.version
+            self.fields["expected_version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and cleaned.get("expected_version") is not None:
+            from .services import versioning
+
+            # The admin saves in the same transaction, so the row stays locked until then.
+            versioning.lock_for_update(
+                Customer, pk=self.instance.pk, expected_version=cleaned["expected_version"]
+            )
+        return cleaned
+
+
 class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
     """Customers in the admin; a new customer without a number gets the next free one.
 
@@ -268,6 +293,7 @@ class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
     exclude = ["grouping_options"]
     ordering = ["name", "number"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    form = CustomerAdminForm
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

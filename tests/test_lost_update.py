@@ -235,3 +235,22 @@ def test_post_without_version_cannot_overwrite_a_newer_save(world, case_name):
     row = case.reload(world)
     assert case.first_saved(row)
     assert not case.second_saved(row)
+
+
+def test_admin_save_over_a_newer_version_is_refused(world):
+    root = UserFactory(username="root", is_staff=True, is_superuser=True)
+    admin_url = reverse("admin:customers_customer_change", args=[world.customer.pk])
+    form_url = reverse("customers:customer_update", args=[world.customer.pk])
+    admin, anna = session(root), session(world.anna)
+    admin_form = open_form(admin, admin_url, "expected_version")
+    anna_form = open_form(anna, form_url, "version")
+    submit(anna, form_url, anna_form, {"name": "Anna's name AB"})
+
+    admin_form.pop("_addanother", None)
+    admin_form.pop("_continue", None)
+    refused = submit(admin, admin_url, admin_form, {"website": "https://admin.example.com"})
+
+    assert refused.status_code == 200
+    assert "changed by someone else" in refused.content.decode()
+    saved = Customer.objects.get(pk=world.customer.pk)
+    assert (saved.name, saved.website) == ("Anna's name AB", "")
