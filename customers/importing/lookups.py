@@ -66,13 +66,13 @@ class NameIndex:
         if self.creatable:
             raise ValidationError(
                 _(
-                    "%(kind)s \u201c%(name)s\u201d does not exist. Add it in the admin, or tick "
-                    "\u201cCreate missing values\u201d."
+                    "%(kind)s “%(name)s” does not exist. Add it in the admin, or tick "
+                    "“Create missing values”."
                 )
                 % {"kind": self.label, "name": name}
             )
         raise ValidationError(
-            _("%(kind)s \u201c%(name)s\u201d does not exist. Add it in the admin first.")
+            _("%(kind)s “%(name)s” does not exist. Add it in the admin first.")
             % {"kind": self.label, "name": name}
         )
 
@@ -133,7 +133,7 @@ class UserIndex:
         if pk is None:
             raise ValidationError(
                 _(
-                    "No active user has the username or email \u201c%(value)s\u201d "
+                    "No active user has the username or email “%(value)s” "
                     "(owners are never created by an import)."
                 )
                 % {"value": value}
@@ -177,8 +177,8 @@ class GroupingIndex:
             if not create:
                 raise ValidationError(
                     _(
-                        "Grouping category \u201c%(name)s\u201d does not exist. Add it in the "
-                        "admin, or tick \u201cCreate missing values\u201d."
+                        "Grouping category “%(name)s” does not exist. Add it in the "
+                        "admin, or tick “Create missing values”."
                     )
                     % {"name": category}
                 )
@@ -187,9 +187,9 @@ class GroupingIndex:
             if not create:
                 raise ValidationError(
                     _(
-                        "Grouping category \u201c%(category)s\u201d has no option "
-                        "\u201c%(option)s\u201d. Add it in the admin, or tick \u201cCreate "
-                        "missing values\u201d."
+                        "Grouping category “%(category)s” has no option "
+                        "“%(option)s”. Add it in the admin, or tick “Create "
+                        "missing values”."
                     )
                     % {"category": known[1] if known else category, "option": option}
                 )
