@@ -92,3 +92,25 @@ def test_violation_watcher_sees_an_inline_script(watched_page, login):
     )
     watched_page.wait_for_timeout(200)
     assert watched_page.violations()
+
+
+def test_admin_pages_load_without_csp_violation(watched_page, login):
+    world = World()
+    login(world.users["superuser"])
+    pages = [
+        reverse("admin:index"),
+        reverse("admin:customers_customer_changelist"),
+        reverse("admin:customers_customer_change", args=[world.customer.pk]),
+        reverse("admin:customers_customer_import"),
+        reverse("admin:auth_user_change", args=[world.users["owner"].pk]),
+        reverse("admin:customers_groupingcategory_add"),
+    ]
+    problems = {}
+    for url in pages:
+        response = watched_page.goto(url)
+        watched_page.wait_for_load_state("networkidle")
+        assert response.status == 200, url
+        found = watched_page.violations()
+        if found:
+            problems[url] = found
+    assert problems == {}
