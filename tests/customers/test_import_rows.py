@@ -325,8 +325,9 @@ def test_invalid_contact_value_is_a_row_error(admin_user, header, value, column)
 
 
 def test_contact_without_last_name_is_a_row_error(admin_user):
+    # The file has no last-name column, so the error names it in the user's language (Swedish).
     result = review(one_row(**{"Kundnamn": "Ny AB", "Kontakt förnamn": "Anna"}), admin_user)
-    assert errors_of(result) == [(2, "Contact last name", "")]
+    assert errors_of(result) == [(2, "Kontakt efternamn", "")]
 
 
 def test_row_without_number_or_name_is_a_row_error(admin_user):
