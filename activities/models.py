@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from customers.models import Contact, Customer
+from customers.models import Contact, Customer, Stamped
 from projects.models import Project
 
 from .querysets import ActivityQuerySet
@@ -69,7 +69,7 @@ class ActivityType(models.Model):
         }.get(self.category, "calendar-event")
 
 
-class Activity(models.Model):
+class Activity(Stamped):
     """Something planned or done with a customer, perhaps within one of its projects."""
 
     subject = models.CharField(_("subject"), max_length=200)
@@ -116,25 +116,6 @@ class Activity(models.Model):
     participant_contacts = models.ManyToManyField(
         Contact, verbose_name=_("participating contacts"), blank=True, related_name="activities"
     )
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
     objects = ActivityQuerySet.as_manager()

@@ -54,9 +54,13 @@ def sync_roles(apps, app_label):
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
+    # Historical app configs have no models module, which makes create_permissions skip them.
+    borrowed = getattr(app_config, "models_module", None) is None
+    if borrowed:
+        app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
-    app_config.models_module = None
+    if borrowed:
+        app_config.models_module = None
 
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from customers.models import Contact, Currency, Customer
+from customers.models import Contact, Currency, Customer, Stamped
 
 from .querysets import ProjectNoteQuerySet, ProjectQuerySet
 
@@ -51,7 +51,7 @@ class SalesStatus(models.Model):
         return self.name
 
 
-class Project(models.Model):
+class Project(Stamped):
     """A sales project (an opportunity) or a delivery project for a customer."""
 
     SALES = "sales"
@@ -107,25 +107,6 @@ class Project(models.Model):
     is_closed = models.BooleanField(_("closed"), default=False)
     closed_date = models.DateField(_("closed date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
-    created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("created by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("updated by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    version = models.PositiveIntegerField(_("version"), default=1)
 
     history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()

@@ -1,7 +1,6 @@
 """The Contact details tab in Chromium: addresses, head office "Change", contacts."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 from customers import roles
@@ -11,19 +10,6 @@ from customers.services.contacts import contact_create, contact_deactivate
 from tests.factories import ContactRoleFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Recreate the role groups: a transactional test before this one flushed the tables that
-    the data migration filled (permissions come back with post_migrate, groups do not)."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
 
 
 def card_url(customer):

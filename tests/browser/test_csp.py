@@ -5,26 +5,11 @@ collects ``securitypolicyviolation`` events and CSP console errors and expects n
 """
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from customers import roles
 from tests.test_permission_matrix import MATRIX, OK, World
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Make the role groups again: the flush after an earlier transactional test drops what
-    the data migrations made."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
 
 
 COLLECT_VIOLATIONS = """

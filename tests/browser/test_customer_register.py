@@ -4,7 +4,6 @@ customer with its head office, land on the card, read the details, open the desc
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from customers import roles
@@ -12,20 +11,6 @@ from customers.models import Customer
 from tests.factories import AddressFactory, CustomerFactory, IndustryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Make the role groups again: the flush after a transactional test drops what the data
-    migrations made (``serialized_rollback`` would restore it, but its saved copy is lost once
-    an earlier test changed settings, so it cannot be relied on)."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
 
 
 @pytest.fixture

@@ -2,49 +2,14 @@
 activity without project, the three card views, won and turned into a delivery project."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
-from activities.models import Activity, ActivityType
+from activities.models import Activity
 from customers import roles
-from projects.models import Project, ProjectNote, SalesStatus
+from projects.models import Project, ProjectNote
 from tests.factories import ContactFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def lookups(transactional_db):
-    """Recreate what the data migrations made: a transactional test before this one flushed
-    the tables (permissions come back with post_migrate; groups, statuses and types do not)."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-    statuses = [
-        ("Prospekt", SalesStatus.IN_PROGRESS, 10, True),
-        ("Vunnen", SalesStatus.WON, 100, False),
-        ("Förlorad", SalesStatus.LOST, 0, False),
-    ]
-    for order, (name, category, probability, default) in enumerate(statuses):
-        SalesStatus.objects.get_or_create(
-            name=name,
-            defaults={
-                "category": category,
-                "probability": probability,
-                "is_default": default,
-                "order": order,
-            },
-        )
-    for order, (name, category, default) in enumerate(
-        [("Möte", ActivityType.MEETING, True), ("Uppgift", ActivityType.TASK, False)]
-    ):
-        ActivityType.objects.get_or_create(
-            name=name, defaults={"category": category, "is_default": default, "order": order}
-        )
 
 
 def test_follow_up_a_customer_from_sales_project_to_delivery(page, login, screenshot):

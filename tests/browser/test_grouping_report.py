@@ -5,26 +5,12 @@ the customer by that option, and the export downloads."""
 import pathlib
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from customers import roles
 from customers.models import Customer, GroupingCategory, GroupingOption
 from tests.factories import AddressFactory, ContactFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Recreate the role groups: an earlier transactional test flushed what the data
-    migration wrote (permissions come back with post_migrate, groups do not)."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
 
 
 def test_region_set_up_in_admin_ticked_on_card_found_in_report_and_exported(

@@ -1,26 +1,12 @@
 """The History tab as a person reads it: the newest change first, with who, what and where."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from customers import roles
 from customers.history import SOURCE_IMPORT, change_source
 from tests.factories import AddressFactory, CustomerFactory, IndustryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Make the role groups again: the flush after an earlier transactional test drops what
-    the data migrations made."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
 
 
 def test_history_tab_lists_changes_newest_first(page, login, screenshot):

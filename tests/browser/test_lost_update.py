@@ -2,26 +2,12 @@
 changed in the meantime, and the reload link brings the newer values into the form."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 
 from customers import roles
 from customers.models import Customer
 from tests.factories import CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def role_groups(transactional_db):
-    """Make the role groups again: the flush after an earlier transactional test drops what
-    the data migrations made."""
-    for role, perms in roles.ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        for perm in perms:
-            app_label, codename = perm.split(".")
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
 
 
 def _log_in(page, user):
