@@ -6,8 +6,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
-from simple_history.models import HistoricalRecords
 
+from .history import LeanHistoricalRecords
 from .querysets import AddressQuerySet, ContactQuerySet, CustomerQuerySet
 
 
@@ -305,7 +305,7 @@ class Customer(Stamped):
         blank=True,
     )
 
-    history = HistoricalRecords()
+    history = LeanHistoricalRecords(indexes={"hcustomer_id_date_idx": ("id", "history_date")})
     objects = CustomerQuerySet.as_manager()
 
     class Meta:
@@ -386,7 +386,12 @@ class CustomerGroupingOption(models.Model):
     option = models.ForeignKey(GroupingOption, on_delete=models.PROTECT, related_name="assignments")
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    history = LeanHistoricalRecords(
+        indexes={
+            "hgrouping_id_date_idx": ("id", "history_date"),
+            "hgrouping_customer_idx": ("customer",),
+        }
+    )
 
     class Meta:
         verbose_name = _("customer grouping")
@@ -422,7 +427,12 @@ class Address(Stamped):
     is_head_office = models.BooleanField(_("head office"), default=False)
     is_default_billing = models.BooleanField(_("default billing address"), default=False)
 
-    history = HistoricalRecords()
+    history = LeanHistoricalRecords(
+        indexes={
+            "haddress_id_date_idx": ("id", "history_date"),
+            "haddress_customer_idx": ("customer",),
+        }
+    )
     objects = AddressQuerySet.as_manager()
 
     class Meta:
@@ -508,7 +518,12 @@ class Contact(Stamped):
     )
     notes = models.TextField(_("notes"), blank=True)
 
-    history = HistoricalRecords()
+    history = LeanHistoricalRecords(
+        indexes={
+            "hcontact_id_date_idx": ("id", "history_date"),
+            "hcontact_customer_idx": ("customer",),
+        }
+    )
     objects = ContactQuerySet.as_manager()
 
     class Meta:
