@@ -5,6 +5,8 @@ message that names the number and says why it is wrong. Forms, services and the 
 these, so a number is judged the same way everywhere.
 """
 
+import functools
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -111,6 +113,7 @@ def normalise_phone(value, country="SE"):
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+@functools.lru_cache(maxsize=4096)  # a pure function, called for every row of the card
 def format_phone(value):
     """Show an E.164 number in international format for people to read."""
     if not value:

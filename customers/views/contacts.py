@@ -110,6 +110,6 @@ class ContactToggleActiveView(ContactMixin, View):
         else:
             services.contact_activate(contact=contact, user=request.user)
             messages.success(request, _("Contact %(name)s activated.") % {"name": contact})
-        if request.POST.get("show_inactive") == "1":
-            return HttpResponseRedirect(self.card_url(show_inactive=1))
-        return HttpResponseRedirect(self.card_url())
+        # Back to the list as the user saw it: with inactive contacts, with all contacts.
+        shown = {k: 1 for k in ("show_inactive", "all_contacts") if request.POST.get(k) == "1"}
+        return HttpResponseRedirect(self.card_url(**shown))

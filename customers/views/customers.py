@@ -19,7 +19,7 @@ from ..forms.customers import (
 from ..pagination import CappedPaginator
 from ..permissions import ADD, CHANGE, DELETE, VIEW, may_add_customers, may_delete_customer
 from ..registry import card_sections
-from ..selectors.contact_details import contact_details
+from ..selectors.contact_details import CONTACT_LIMIT, contact_details
 from ..selectors.customers import customer_has_dependents, customer_list, possible_duplicates
 from ..services import customers as services
 from ..services.versioning import StaleObjectError
@@ -112,14 +112,18 @@ class CustomerDetailView(CustomerCardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The addresses and contacts sections (issue 3's selectors).
+        # The addresses and contacts sections (issue 3's selectors). A big account's contacts
+        # are listed CONTACT_LIMIT at a time unless the user asks for all (issue 8).
+        show_all = self.request.GET.get("all_contacts") == "1"
         context.update(
             contact_details(
                 customer=self.customer,
                 user=self.request.user,
                 show_inactive=self.request.GET.get("show_inactive") == "1",
+                contact_limit=None if show_all else CONTACT_LIMIT,
             )
         )
+        context["contact_section"].update(show_all=show_all, limit=CONTACT_LIMIT)
         context["card_sections"] = [
             {
                 "key": s.key,

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from customers import roles
 from customers.models import Address, Contact
-from customers.selectors.contact_details import contact_details
+from customers.selectors.contact_details import CONTACT_LIMIT, contact_details
 from customers.services.addresses import address_create
 from customers.services.contacts import contact_create
 from tests.factories import ContactRoleFactory, CustomerFactory, UserFactory
@@ -290,3 +290,47 @@ def test_unknown_customer_is_404(
 
 def test_read_only_user_sees_the_tab(reader_client, setting):
     assert card(reader_client, setting["customer"]).status_code == 200
+
+
+# Big accounts: the first contacts, then "Show all" (issue 8) ---------------------------------
+
+
+def test_a_big_account_lists_the_first_contacts_and_links_to_all(reader_client, customer):
+    fill(customer, 60)  # 54 active
+    response = card(reader_client, customer)
+    section = response.context["contact_section"]
+    assert len(section["contacts"]) == CONTACT_LIMIT
+    assert section["total"] == 54
+    html = response.content.decode()
+    assert 'data-testid="contacts-truncated"' in html
+    assert "?all_contacts=1#contacts" in html
+
+
+def test_show_all_lists_every_contact(reader_client, customer):
+    fill(customer, 60)
+    response = card(reader_client, customer, all_contacts="1")
+    assert len(response.context["contact_section"]["contacts"]) == 54
+    assert 'data-testid="contacts-truncated"' not in response.content.decode()
+
+
+def test_a_small_account_has_no_show_all_link(reader_client, customer):
+    fill(customer, 3)
+    assert 'data-testid="contacts-show-all"' not in card(reader_client, customer).content.decode()
+
+
+def test_show_all_with_many_contacts_runs_the_same_queries(editor_client):
+    small, large = CustomerFactory(), CustomerFactory()
+    fill(small, 1)
+    fill(large, 200)
+    card(editor_client, small)  # warm the session and content types
+    with_one = count_card_queries(editor_client, small, all_contacts="1")
+    with_many = count_card_queries(editor_client, large, all_contacts="1")
+    assert with_one == with_many == count_card_queries(editor_client, large)
+
+
+def test_toggling_a_contact_returns_to_the_full_list(editor_client, customer, user):
+    contact = contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
+    url = reverse("customers:contact_toggle_active", args=[customer.pk, contact.pk])
+    response = editor_client.post(url, {"all_contacts": "1"})
+    assert response.status_code == 302
+    assert "all_contacts=1" in response["Location"]
