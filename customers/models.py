@@ -244,6 +244,7 @@ class Customer(Stamped):
         null=True,
         blank=True,
         related_name="customers",
+        db_index=False,  # customer_industry_active_idx starts with it
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -252,6 +253,7 @@ class Customer(Stamped):
         null=True,
         blank=True,
         related_name="owned_customers",
+        db_index=False,  # customer_owner_active_idx starts with it
     )
     description = models.TextField(_("description"), blank=True)
     show_description = models.BooleanField(
@@ -380,10 +382,14 @@ class Customer(Stamped):
 class CustomerGroupingOption(models.Model):
     """A grouping option held by a customer (the through table, kept with history)."""
 
+    # No index of their own: customergroupingoption_unique starts with customer and
+    # cgo_option_customer_idx with option (every index slows an import's 150,000 inserts).
     customer = models.ForeignKey(
-        Customer, on_delete=models.CASCADE, related_name="grouping_assignments"
+        Customer, on_delete=models.CASCADE, related_name="grouping_assignments", db_index=False
     )
-    option = models.ForeignKey(GroupingOption, on_delete=models.PROTECT, related_name="assignments")
+    option = models.ForeignKey(
+        GroupingOption, on_delete=models.PROTECT, related_name="assignments", db_index=False
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 
     history = LeanHistoricalRecords(
@@ -490,7 +496,11 @@ class Contact(Stamped):
     """A person at the customer, belonging to one of the customer's addresses."""
 
     customer = models.ForeignKey(
-        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+        Customer,
+        verbose_name=_("customer"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        db_index=False,  # contact_customer_name_idx starts with it
     )
     address = models.ForeignKey(
         Address,
