@@ -59,6 +59,11 @@ class CustomerSettingsForm(forms.ModelForm):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
 
+    COLUMNS = (
+        ("payment_term", "invoice_template", "price_list", "currency"),
+        ("invoice_language", "overdue_interest", "einvoice_operator", "einvoice_address"),
+    )
+
     class Meta:
         model = Customer
         fields = [
@@ -103,11 +108,37 @@ class CustomerSettingsForm(forms.ModelForm):
                 queryset, getattr(customer, f"{name}_id")
             )
             self.fields[name].empty_label = _("Not set")
+        for field in self.fields.values():
+            # The classes crispy gave them: the template draws these fields by hand (issue 8).
+            widget = field.widget
+            if isinstance(widget, forms.Select):
+                widget.attrs["class"] = "select form-select"
+            elif not widget.is_hidden:
+                widget.attrs["class"] = f"{widget.input_type}input form-control"
         self.fields["overdue_interest"].validators.append(MinValueValidator(0))
         self.fields["overdue_interest"].widget.attrs.update(min="0", step="0.01")
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
+
+    def columns(self):
+        """The fields in the tab's two columns, marked invalid where they have errors.
+
+        Called when the template draws the form, after every error (also the service's) is in.
+        """
+        columns = []
+        for names in self.COLUMNS:
+            column = []
+            for name in names:
+                bound = self[name]
+                if bound.errors:
+                    attrs = bound.field.widget.attrs
+                    if "is-invalid" not in attrs["class"]:
+                        attrs["class"] += " is-invalid"
+                    attrs["aria-describedby"] = f"{bound.auto_id}_error"
+                column.append(bound)
+            columns.append(column)
+        return columns
 
     def clean(self):
         cleaned = super().clean()

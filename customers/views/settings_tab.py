@@ -33,19 +33,8 @@ class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
     template_name = "customers/card/settings.html"
     card_tab = "settings"
 
-    def get_customer_queryset(self):
-        return (
-            super()
-            .get_customer_queryset()
-            .select_related(
-                "payment_term",
-                "invoice_template",
-                "price_list__currency",
-                "currency",
-                "invoice_language",
-                "einvoice_operator",
-            )
-        )
+    # The lookups (payment term, currency ...) are not joined to the customer: the form needs
+    # only their ids, and PostgreSQL spent 5 ms planning the eleven-table join (issue 8).
 
     def get_forms(self, data=None):
         read_only = not self.can_edit

@@ -122,7 +122,7 @@ def test_selector_query_count_is_fixed(readonly_user, customer, count, django_as
     request = RequestFactory().get("/")
     request.user = readonly_user
     readonly_user.has_perm("activities.view_activity")  # load the permission cache
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(2):
         context = card_activities_context(request, customer)
     assert context["total"] == 3 * count
 
