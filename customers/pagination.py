@@ -23,14 +23,24 @@ class CappedPaginator(Paginator):
 
     cap = 10_000
 
-    def __init__(self, *args, cap=None, **kwargs):
+    def __init__(self, *args, cap=None, keys_first=False, **kwargs):
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
+        # With a small cap (a search's 1,000) one query reads the keys of the first cap + 1
+        # rows in order; the count and every page's keys come from that list, so the search
+        # runs once instead of twice (count, then page) and the page is fetched by its keys.
+        self.keys_first = keys_first and hasattr(self.object_list, "query")
+
+    @cached_property
+    def _keys(self):
+        return list(self.object_list.values_list("pk", flat=True)[: self.cap + 1])
 
     @cached_property
     def _capped_count(self):
         object_list = self.object_list
+        if self.keys_first:
+            return len(self._keys)
         if hasattr(object_list, "query"):
             # Ordering, select_related and annotations do not change how many rows there are.
             counted = object_list.order_by().values("pk")[: self.cap + 1].count()
@@ -53,6 +63,11 @@ class CappedPaginator(Paginator):
         if top + self.orphans >= self.count:
             top = self.count
         object_list = self.object_list
+        if self.keys_first:
+            keys = self._keys[bottom:top]
+            if not keys:
+                return self._get_page(object_list.none(), number, self)
+            return self._get_page(_by_keys(object_list, keys), number, self)
         if hasattr(object_list, "query"):
             keys = object_list.values("pk")[bottom:top]
             return self._get_page(_by_keys(object_list, keys), number, self)

@@ -43,8 +43,10 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search's matches are counted up to 1,000: a user narrows the search rather than
         # paging further, and counting thousands of trigram matches doubles its cost.
+        # Its keys are read once, in order, and give both the count and the page (issue 8).
         if (self.request.GET.get("q") or "").strip():
             kwargs.setdefault("cap", SEARCH_COUNT_CAP)
+            kwargs.setdefault("keys_first", True)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_queryset(self):
