@@ -572,6 +572,8 @@ class ImportUpload(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     content = models.BinaryField(_("content"))
     size = models.PositiveBigIntegerField(_("size"))
+    # The review's validated cells, so the confirm need not validate them again.
+    validated = models.BinaryField(_("validated cells"), blank=True, default=b"")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("uploaded by"),

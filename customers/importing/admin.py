@@ -166,7 +166,7 @@ class CustomerImportExportMixin(ImportExportMixin):
         extra = {"result": result}
         if not result.has_errors:
             storage = DatabaseUploadStorage(user=request.user, file_name=upload.name)
-            storage.save(content)
+            storage.save(content, validated=result.validated)
             extra["confirm_form"] = self.confirm_form_class(
                 initial={
                     "import_file_name": storage.name,
@@ -207,6 +207,7 @@ class CustomerImportExportMixin(ImportExportMixin):
             options=_options(confirm_form),
             user=request.user,
             commit=True,
+            validated=storage.read_validated(),
         )
         if not result.committed:
             messages.error(

@@ -11,7 +11,9 @@ the number of queries grows with the file size divided by the batch size, not wi
 """
 
 import contextlib
+import json
 import time
+import zlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -24,7 +26,7 @@ from simple_history.utils import bulk_update_with_history
 from ..history import SOURCE_IMPORT, change_source, current_source
 from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
 from ..permissions import is_restricted_to_own
-from . import bulk
+from . import bulk, parallel
 from . import values as v
 from .columns import COLUMN_BY_KEY
 from .lookups import CHUNK, Lookups, Pending
@@ -36,6 +38,7 @@ CUSTOMER_SEQUENCE = "customer"  # the key customers/services/customers.py number
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 # Prefix of a change the review reports but the import does not make (updating is off).
 SKIPPED = "\u2298 "
+NO_COUNTRY = object()  # a validator that takes no country (Planner.validated)
 
 # Customer columns and the model field each one fills.
 CUSTOMER_TEXT = {
@@ -137,6 +140,8 @@ class ImportResult:
     errors: list = field(default_factory=list)
     seconds: float = 0.0
     timings: dict = field(default_factory=dict)
+    # The review's validated cells (``encode_validated``), kept with the upload for the confirm.
+    validated: bytes = b""
 
     @property
     def has_errors(self):
@@ -241,7 +246,7 @@ def contact_identity(email, first_name, last_name):
 class Planner:
     """Reads the rows of a table against the database and plans every change in memory."""
 
-    def __init__(self, table, options, *, lock=False, user=None):
+    def __init__(self, table, options, *, lock=False, user=None, memo=None):
         self.table = table
         self.options = options
         self.lock = lock
@@ -253,6 +258,9 @@ class Planner:
         self.new_by_number = {}
         self.new_by_name = {}
         self.plans = []  # every _Customer, in file order
+        # (kind, cell, country) -> stored value: see ``validated``.
+        self.memo = memo if memo is not None else {}
+        self.country_keys = {}  # one key string per country, not one per cell
         # Translated once: gettext per row would cost more than the row's validation.
         self.t_new = _("new customer")
         self.t_address = _("address added: %(address)s")
@@ -365,10 +373,16 @@ class Planner:
 
     # -- planning --------------------------------------------------------------------------
     def plan(self):
+        keys = self.keys
+        # A large file's second half is validated by a helper process meanwhile.
+        helper, helped_from = None, None
+        if not self.memo:  # a memo from the review covers every row already
+            helper, helped_from = parallel.start(keys, self.table)
         self.load()
         result = self.result
-        keys = self.keys
-        for row, values in self.table.rows:
+        for index, (row, values) in enumerate(self.table.rows):
+            if index == helped_from and helper is not None:
+                self.memo.update(helper.memo())
             cells = {key: value for key, value in zip(keys, values, strict=False) if value}
             self.errors = []
             # The review lists the changes of the first DETAIL_ROWS rows (and every error);
@@ -405,6 +419,25 @@ class Planner:
         result.new_customers = sum(1 for plan in self.plans if plan.is_new)
         result.values_created = self.lookups.values_to_create()
         return result
+
+    def validated(self, kind, value, clean, country=NO_COUNTRY):
+        """``clean(value, country)`` (``clean(value)`` without a country), remembered.
+
+        The validators are pure functions of the cell and the country, so a value the helper
+        process or the review already validated is taken from the memo (see ``parallel``).
+        """
+        if country is NO_COUNTRY:
+            key = (kind, value, "")
+        else:
+            country_key = self.country_keys.get(country)
+            if country_key is None:
+                country_key = self.country_keys[country] = f"={country or ''}"
+            key = (kind, value, country_key)
+        found = self.memo.get(key)
+        if found is None:
+            found = clean(value) if country is NO_COUNTRY else clean(value, country)
+            self.memo[key] = found
+        return found
 
     def note(self, text, *, skipped=False):
         """Report a change of the row (``skipped``: reported, not made)."""
@@ -531,13 +564,15 @@ class Planner:
                 if key in CUSTOMER_TEXT:
                     found[key] = v.clean_text(value, CUSTOMER_TEXT[key])
                 elif key == "organisation_number":
-                    found[key] = v.clean_organisation_number(value, country)
+                    found[key] = self.validated(
+                        parallel.ORGANISATION, value, v.clean_organisation_number, country
+                    )
                 elif key == "vat_number":
-                    found[key] = v.clean_vat_number(value, country)
+                    found[key] = self.validated(parallel.VAT, value, v.clean_vat_number, country)
                 elif key == "website":
-                    found[key] = v.clean_website(value)
+                    found[key] = self.validated(parallel.WEBSITE, value, v.clean_website)
                 elif key == "email":
-                    found[key] = v.clean_email(value)
+                    found[key] = v.clean_email(value)  # cheap: not worth the memo's memory
                 elif key in CUSTOMER_LOOKUPS:
                     index = getattr(self.lookups, key)
                     found[CUSTOMER_LOOKUPS[key]] = index.resolve(
@@ -784,15 +819,18 @@ class Planner:
                 self.error(row, key, cells[key], exc)
                 ok = False
         country = address.fields[4] if address and address.pk is None else self._country(plan)
-        for key, attname, clean in (
-            ("contact_title", "title", lambda x: v.clean_text(x, 100)),
-            ("contact_email", "email", v.clean_email),
-            ("contact_phone", "phone", lambda x: v.clean_phone(x, country)),
-            ("contact_mobile", "mobile", lambda x: v.clean_phone(x, country)),
+        for key, attname, kind, clean, cell_country in (
+            ("contact_title", "title", None, lambda x: v.clean_text(x, 100), NO_COUNTRY),
+            ("contact_email", "email", None, v.clean_email, NO_COUNTRY),
+            ("contact_phone", "phone", parallel.PHONE, v.clean_phone, country),
+            ("contact_mobile", "mobile", parallel.PHONE, v.clean_phone, country),
         ):
             if key in cells:
                 try:
-                    fields[attname] = clean(cells[key])
+                    if kind is None:
+                        fields[attname] = clean(cells[key])
+                    else:
+                        fields[attname] = self.validated(kind, cells[key], clean, cell_country)
                 except ValidationError as exc:
                     self.error(row, key, cells[key], exc)
                     ok = False
@@ -1224,11 +1262,60 @@ class Writer:
         self.insert(CustomerGroupingOption, pending)
 
 
-def run_import(content, *, file_name, options, user, commit):
+VALIDATED_CHUNK = 5000
+
+
+def encode_validated(memo):
+    """The planner's memo of validated cells as compact bytes: zlib-compressed lines, each a
+    JSON list of ``[kind, cell, country, stored]`` (``stored`` 0 when it is the cell itself).
+    Written and read a chunk at a time, so a 100,000-row file adds little to peak memory."""
+    compressor = zlib.compressobj(1)
+    parts = []
+    chunk = []
+    for (kind, value, country), stored in memo.items():
+        chunk.append((kind, value, country, 0 if stored == value else stored))
+        if len(chunk) >= VALIDATED_CHUNK:
+            parts.append(compressor.compress(json.dumps(chunk).encode() + b"\n"))
+            chunk = []
+    parts.append(compressor.compress(json.dumps(chunk).encode() + b"\n"))
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+def decode_validated(data):
+    """The memo ``encode_validated`` wrote, or None for missing or unreadable data."""
+    if not data:
+        return None
+    memo = {}
+    countries = {}
+    decompressor = zlib.decompressobj()
+    pending = b""
+    try:
+        view = memoryview(data)
+        for start in range(0, len(view), 1 << 16):
+            pending += decompressor.decompress(view[start : start + (1 << 16)])
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                for kind, value, country, stored in json.loads(line):
+                    if stored == 0:
+                        stored = value
+                    if isinstance(stored, str):
+                        country = countries.setdefault(country, country)
+                        memo[(kind, value, country)] = stored
+    except (ValueError, TypeError, zlib.error):
+        return None
+    return memo
+
+
+def run_import(content, *, file_name, options, user, commit, validated=None):
     """Review (``commit=False``) or import (``commit=True``) one file; return the result.
 
     The admin's review and confirm steps, the tests and ``bench_import`` all call this. With
     ``commit`` the whole import is one transaction: any error leaves the database untouched.
+    A review without errors returns its validated cells in ``result.validated``; the confirm
+    of the same file may pass them back as ``validated`` and skips validating those cells
+    again (they depend on the cell and its country only; matching customers, addresses and
+    contacts against the database is always done anew, inside the confirm's transaction).
     """
     started = time.perf_counter()
     cpu_started = time.process_time()
@@ -1244,11 +1331,14 @@ def run_import(content, *, file_name, options, user, commit):
     if not commit:
         planner = Planner(table, options, user=user)
         result = planner.plan()
+        if not result.has_errors:
+            result.validated = encode_validated(planner.memo)
         timings["plan"] = time.perf_counter() - started - timings["read"]
     else:
+        memo = decode_validated(validated)
         with change_source(SOURCE_IMPORT, detail=file_name):
             with transaction.atomic():
-                planner = Planner(table, options, lock=True, user=user)
+                planner = Planner(table, options, lock=True, user=user, memo=memo)
                 result = planner.plan()
                 timings["plan"] = time.perf_counter() - started - timings["read"]
                 if not result.has_errors:

@@ -25,7 +25,8 @@ class DatabaseUploadStorage(BaseStorage):
         self.user = kwargs.get("user")
         self.file_name = kwargs.get("file_name", "")
 
-    def save(self, data):
+    def save(self, data, validated=b""):
+        """Keep the file (and the review's validated cells, ``ImportResult.validated``)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
         ImportUpload.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
@@ -35,6 +36,7 @@ class DatabaseUploadStorage(BaseStorage):
             file_name=self.file_name[:255],
             content=data,
             size=len(data),
+            validated=validated or b"",
             created_by=self.user,
         )
 
@@ -48,6 +50,11 @@ class DatabaseUploadStorage(BaseStorage):
         """The file's bytes, or None when it is gone (confirmed already, or expired)."""
         content = self._uploads().values_list("content", flat=True).first()
         return None if content is None else bytes(content)
+
+    def read_validated(self):
+        """The review's validated cells kept with the file (bytes; empty when none)."""
+        data = self._uploads().values_list("validated", flat=True).first()
+        return b"" if data is None else bytes(data)
 
     def remove(self):
         self._uploads().delete()

@@ -3,7 +3,8 @@
 Generates a realistic file (Swedish Excel: Windows-1252, semicolons, CRLF; Nordic names with
 å, ä, ö; 60 % of the rows new customers, 40 % rows adding an address and a contact to customers
 already in the database; groupings on every row), then runs the review and the confirm through
-``run_import``, the function the admin's Review and Confirm buttons call, and prints rows per
+``run_import``, the function the admin's Review and Confirm buttons call (the confirm gets the
+review's validated cells, as the admin keeps them with the upload), and prints rows per
 second, the peak resident memory of the process that ran each step (a forked child per step,
 so the review's freed memory does not count for the confirm) and the CPU time of Python and of
 the PostgreSQL backend.
@@ -200,11 +201,18 @@ def reset_peak():
         return False
 
 
-def _step(content, file_name, options, user, commit):
+def _step(content, file_name, options, user, commit, validated):
     reset_peak()
     db_cpu = backend_cpu_seconds()
     started = time.perf_counter()
-    result = run_import(content, file_name=file_name, options=options, user=user, commit=commit)
+    result = run_import(
+        content,
+        file_name=file_name,
+        options=options,
+        user=user,
+        commit=commit,
+        validated=validated,
+    )
     seconds = time.perf_counter() - started
     report = {
         "seconds": seconds,
@@ -218,6 +226,8 @@ def _step(content, file_name, options, user, commit):
         "counts": f"new {result.new_customers}, updated {result.updated_customers}, "
         f"addresses {result.addresses_added}, contacts {result.contacts_added}, "
         f"groupings {result.groupings_added}, committed {result.committed}",
+        # What the admin keeps with the upload between its review and confirm.
+        "validated": result.validated,
     }
     connections.close_all()
     return report
@@ -245,8 +255,10 @@ class Command(BaseCommand):
         options = ImportOptions(create_missing=True, update_existing=False)
         file_name = f"bench-{run}.csv"
 
+        validated = b""
         for step, commit in (("review", False), ("confirm", True)):
-            report = self.run_step(content, file_name, options, user, commit)
+            report = self.run_step(content, file_name, options, user, commit, validated)
+            validated = report["validated"]
             if report["errors"]:
                 self.stderr.write(f"{step}: errors, e.g. {report['errors']}")
                 return
@@ -263,15 +275,15 @@ class Command(BaseCommand):
             f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}."
         )
 
-    def run_step(self, content, file_name, options, user, commit):
+    def run_step(self, content, file_name, options, user, commit, validated):
         """Run one step in a forked child, so its peak memory is its own (Linux)."""
         connections.close_all()  # the child opens its own connection
         if not hasattr(os, "fork"):
-            return _step(content, file_name, options, user, commit)
+            return _step(content, file_name, options, user, commit, validated)
         context = multiprocessing.get_context("fork")
         queue = context.Queue()
         child = context.Process(
-            target=lambda: queue.put(_step(content, file_name, options, user, commit))
+            target=lambda: queue.put(_step(content, file_name, options, user, commit, validated))
         )
         child.start()
         report = queue.get()
