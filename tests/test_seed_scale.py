@@ -165,6 +165,22 @@ def test_capped_paginator_keeps_a_filter_through_a_multi_valued_join(seeded):
     assert len(list(paginator.page(1))) == with_contacts.count()
 
 
+def test_capped_paginator_reading_keys_first_gives_the_same_pages(seeded):
+    active = Customer.objects.filter(is_active=True).order_by("-number", "pk")
+    plain = CappedPaginator(active, 4)
+    keyed = CappedPaginator(active, 4, keys_first=True)
+    assert keyed.count == plain.count
+    assert [[c.pk for c in keyed.page(n)] for n in keyed.page_range] == [
+        [c.pk for c in plain.page(n)] for n in plain.page_range
+    ]
+
+
+def test_capped_paginator_reading_keys_first_stops_at_the_cap(seeded):
+    keyed = CappedPaginator(Customer.objects.order_by("pk"), 3, cap=10, keys_first=True)
+    assert keyed.count == 10
+    assert keyed.is_capped
+
+
 def test_customer_list_says_more_than_the_cap(seeded, reader_client, monkeypatch, settings):
     settings.KUNDKORT_PAGE_SIZE = 5
     monkeypatch.setattr(CappedPaginator, "cap", 10)

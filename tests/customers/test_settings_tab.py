@@ -1,5 +1,6 @@
 """The Customer settings tab: billing defaults, who may see and change them, validation."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -307,3 +308,14 @@ def test_read_only_page_has_the_same_query_count(client, readonly_user, editor):
     as_editor = _queries(client, url(customer))
     client.force_login(readonly_user)
     assert _queries(client, url(customer)) == as_editor
+
+
+def test_a_refused_value_is_marked_invalid_with_its_error_beside_it(editor_client, customer):
+    response = editor_client.post(url(customer), form_data(customer, overdue_interest="-1"))
+    html = response.content.decode()
+    field = re.search(r'<input[^>]*id="id_settings-overdue_interest"[^>]*>', html).group(0)
+    assert "is-invalid" in field
+    assert 'aria-describedby="id_settings-overdue_interest_error"' in field
+    assert 'id="id_settings-overdue_interest_error" class="invalid-feedback"' in html
+    customer.refresh_from_db()
+    assert customer.overdue_interest != Decimal("-1")
