@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from projects.models import Project, ProjectNote
 
 from .models import Activity
+from .permissions import mark_editable
 
 CARD_UPCOMING_LIMIT = 10
 CARD_OVERDUE_LIMIT = 10
@@ -75,6 +76,9 @@ def card_activities_context(request, customer):
         reverse=True,
     )
     _prepare_card_rows([*upcoming, *overdue, *done], back_to=request.path)
+    for activity in shown:
+        activity.customer = customer  # all rows are this customer's: no query per row
+    mark_editable(user, shown)
     return {
         "customer": customer,
         "upcoming": upcoming,

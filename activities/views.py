@@ -26,6 +26,7 @@ from . import selectors, services
 from .filters import ActivityFilter
 from .forms import ActivityForm
 from .models import Activity
+from .permissions import mark_editable, may_edit_activity
 
 VIEW_ACTIVITY = "activities.view_activity"
 ADD_ACTIVITY = "activities.add_activity"
@@ -69,6 +70,7 @@ class ActivityListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        context["activities"] = mark_editable(user, context["activities"])
         params = self.request.GET.copy()
         params.pop("page", None)
         data = getattr(self.filterset.form, "cleaned_data", {})
@@ -77,7 +79,6 @@ class ActivityListView(PermissionRequiredMixin, ListView):
             filter=self.filterset,
             query_string=params.urlencode(),
             can_add=user.has_perm(ADD_ACTIVITY),
-            can_change=user.has_perm(CHANGE_ACTIVITY),
             filter_customer=(
                 Customer.objects.visible_to(user).filter(pk=customer_id).first()
                 if customer_id
@@ -208,6 +209,8 @@ class ActivityCreateView(PermissionRequiredMixin, ActivityFormMixin, FormView):
 
 
 class ActivityMixin:
+    """Loads the activity (404 out of reach); changing it needs ``may_edit_activity`` (403)."""
+
     @cached_property
     def activity(self):
         return get_object_or_404(
@@ -217,8 +220,11 @@ class ActivityMixin:
             pk=self.kwargs["pk"],
         )
 
+    def has_permission(self):
+        return super().has_permission() and may_edit_activity(self.request.user, self.activity)
 
-class ActivityUpdateView(PermissionRequiredMixin, ActivityMixin, ActivityFormMixin, FormView):
+
+class ActivityUpdateView(ActivityMixin, PermissionRequiredMixin, ActivityFormMixin, FormView):
     permission_required = CHANGE_ACTIVITY
     raise_exception = True
 
@@ -265,7 +271,7 @@ class ActivityUpdateView(PermissionRequiredMixin, ActivityMixin, ActivityFormMix
         return context
 
 
-class ActivityMarkDoneView(PermissionRequiredMixin, ActivityMixin, View):
+class ActivityMarkDoneView(ActivityMixin, PermissionRequiredMixin, View):
     """POST: mark the activity done (``done=0`` marks it not done again)."""
 
     permission_required = CHANGE_ACTIVITY

@@ -123,17 +123,29 @@ class ProjectDetailView(PermissionRequiredMixin, ProjectMixin, DetailView):
     def get_object(self, queryset=None):
         return self.project
 
+    @staticmethod
+    def activities_with_rights(user, project):
+        """The latest activities, each with ``can_change``: the rule of
+        activities.permissions.may_edit_activity (projects may not import activities): own
+        activities, or any of a customer the user may edit."""
+        activities = list(
+            project.activities.select_related("type", "owner").order_by("-starts_at", "-id")[
+                : settings.KUNDKORT_PAGE_SIZE * 2
+            ]
+        )
+        may_change = user.has_perm("activities.change_activity")
+        customer_editable = may_edit_customer(user, project.customer)
+        for activity in activities:
+            activity.can_change = may_change and (customer_editable or activity.owner_id == user.pk)
+        return activities
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         project = self.project
         can_change = may_change_project(user, project)
         context.update(
-            activities=list(
-                project.activities.select_related("type", "owner").order_by("-starts_at", "-id")[
-                    : settings.KUNDKORT_PAGE_SIZE * 2
-                ]
-            ),
+            activities=self.activities_with_rights(user, project),
             notes=list(project.notes.select_related("author")[: settings.KUNDKORT_PAGE_SIZE * 2]),
             can_change=can_change,
             # "Edit own customers only": others' projects are read-only, notes included.

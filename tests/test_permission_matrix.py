@@ -67,7 +67,8 @@ EDIT_CUSTOMER_POST_ONLY = {
 # changing the Edit-level things that are not one customer's (bulk over editable customers).
 ADD = {**VIEW, "reader": 403}
 ADD_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in ADD.items()}
-# Activities: read-only users may create and change them too (DESIGN.md section 5).
+# Activities: read-only users may create them (DESIGN.md section 5); changing another user's
+# activity of a customer needs the right to edit that customer (the world's is the editor's).
 ACTIVITY = VIEW
 ACTIVITY_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in VIEW.items()}
 # Actions that check the object-level right when they act (in post()): a GET, which does
@@ -164,8 +165,8 @@ MATRIX = {
     # activities
     "activities:activity_list": Row(no_kwargs, VIEW),
     "activities:activity_create": form(no_kwargs, ACTIVITY),
-    "activities:activity_update": form(activity_pk, ACTIVITY),
-    "activities:activity_mark_done": action(activity_pk, ACTIVITY_POST_ONLY, ACTIVITY),
+    "activities:activity_update": form(activity_pk, EDIT_CUSTOMER),
+    "activities:activity_mark_done": action(activity_pk, EDIT_CUSTOMER_POST_ONLY, EDIT_CUSTOMER),
     "activities_card:customer_collaboration": Row(customer_pk, VIEW, EDIT_CUSTOMER),
 }
 

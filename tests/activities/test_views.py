@@ -204,8 +204,8 @@ def test_next_is_followed_only_on_this_site(reader_client):
 # --- edit and done ----------------------------------------------------------------------
 
 
-def test_edit_saves_and_bumps_the_version(reader_client):
-    activity = ActivityFactory()
+def test_edit_saves_and_bumps_the_version(reader_client, readonly_user):
+    activity = ActivityFactory(owner=readonly_user)
     url = reverse("activities:activity_update", args=[activity.pk])
     response = reader_client.post(
         url,
@@ -216,11 +216,12 @@ def test_edit_saves_and_bumps_the_version(reader_client):
     assert (activity.subject, activity.version) == ("Nytt ämne", 2)
 
 
-def test_stale_edit_shows_an_error(reader_client):
-    activity = ActivityFactory()
+def test_stale_edit_shows_an_error(reader_client, readonly_user):
+    activity = ActivityFactory(owner=readonly_user)
     url = reverse("activities:activity_update", args=[activity.pk])
-    stale = form_data(subject="Gammal", type=activity.type_id, version=activity.version)
-    reader_client.post(url, form_data(subject="Först", type=activity.type_id, version=1))
+    mine = {"type": activity.type_id, "owner": readonly_user.pk}
+    stale = form_data(subject="Gammal", version=activity.version, **mine)
+    reader_client.post(url, form_data(subject="Först", version=1, **mine))
     response = reader_client.post(url, stale)
     assert response.context["form"].non_field_errors()
     activity.refresh_from_db()
@@ -233,15 +234,34 @@ def test_unknown_activity_is_not_found(reader_client):
     )
 
 
-def test_mark_done(reader_client):
-    activity = ActivityFactory()
+def test_reader_cannot_change_someone_elses_activity_of_a_customer(reader_client, editor):
+    activity = ActivityFactory(owner=editor, subject="Möte")
+    url = reverse("activities:activity_update", args=[activity.pk])
+    data = form_data(subject="Ändrat", type=activity.type_id, version=activity.version)
+    assert reader_client.post(url, data).status_code == 403
+    done_url = reverse("activities:activity_mark_done", args=[activity.pk])
+    assert reader_client.post(done_url).status_code == 403
+    activity.refresh_from_db()
+    assert (activity.subject, activity.is_done) == ("Möte", False)
+
+
+def test_editor_changes_activities_of_customers_they_may_edit(editor_client, readonly_user):
+    activity = ActivityFactory(owner=readonly_user)
+    response = editor_client.post(reverse("activities:activity_mark_done", args=[activity.pk]))
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.is_done
+
+
+def test_mark_done(reader_client, readonly_user):
+    activity = ActivityFactory(owner=readonly_user)
     response = reader_client.post(reverse("activities:activity_mark_done", args=[activity.pk]))
     assert response.status_code == 302
     activity.refresh_from_db()
     assert activity.is_done
 
 
-def test_mark_done_refuses_get(reader_client):
-    activity = ActivityFactory()
+def test_mark_done_refuses_get(reader_client, readonly_user):
+    activity = ActivityFactory(owner=readonly_user)
     url = reverse("activities:activity_mark_done", args=[activity.pk])
     assert reader_client.get(url).status_code == 405
