@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact
 from projects.forms import active_users, layout_helper, user_label
-from projects.models import Project
 
 from .models import Activity, ActivityType
 
@@ -71,10 +70,12 @@ class ActivityForm(forms.ModelForm):
             del self.fields["participant_contacts"]
         else:
             # A forged project or contact of another customer fails as an invalid choice.
-            current = self.instance.project_id
+            # Open projects, plus the one the activity has or was preset with even if closed.
+            initial = self.initial.get("project")
+            kept = self.instance.project_id or getattr(initial, "pk", initial)
             self.fields["project"].queryset = projects.filter(customer=customer).filter(
-                **({} if current else {"is_closed": False})
-            ).order_by("-number") | Project.objects.filter(pk=current, customer=customer)
+                is_closed=False
+            ).order_by("-number") | projects.filter(pk=kept, customer=customer)
             self.fields["project"].help_text = _("The activity's customer is the project's.")
             self.fields["participant_contacts"].queryset = Contact.objects.filter(
                 customer=customer, is_active=True

@@ -53,9 +53,6 @@ class CustomerQuerySet(models.QuerySet):
 
 
 class AddressQuerySet(models.QuerySet):
-    def of_customer(self, customer):
-        return self.filter(customer=customer)
-
     def visible_to(self, user):
         if not may_view_customers(user):
             return self.none()

@@ -6,7 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Contact, Currency, Customer
+from customers.models import Contact, Currency
 
 from .models import Project, ProjectNote, SalesStatus
 
@@ -210,7 +210,3 @@ class CustomerNoteForm(forms.ModelForm):
 
     def _post_clean(self):
         pass
-
-
-def customers_for_projects(user):
-    return Customer.objects.editable_by(user)

@@ -148,12 +148,6 @@ class Project(Stamped):
         return self.is_sales and self.is_won and not self.is_closed
 
     @property
-    def weighted_value(self):
-        if self.expected_value is None:
-            return None
-        return self.expected_value * self.effective_probability / 100
-
-    @property
     def effective_probability(self):
         if self.probability is not None:
             return self.probability

@@ -152,7 +152,11 @@ def customer_update(*, customer_pk, user, expected_version, **fields):
     customer.full_clean()
     versioning.bump(customer, user=user)
     customer._history_user = user
-    customer.save()
+    try:
+        with transaction.atomic():  # a savepoint: a number taken meanwhile is a form error
+            customer.save()
+    except IntegrityError as exc:
+        raise _number_taken_error(customer.number) from exc
     return customer
 
 

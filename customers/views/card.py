@@ -22,8 +22,8 @@ from ..selectors.customers import customer_has_dependents
 class CustomerCardMixin(PermissionRequiredMixin):
     """Loads ``self.customer`` (404 when out of the user's reach) and the card's context.
 
-    ``card_tab`` names the active tab. Subclasses that change data set
-    ``permission_required`` to the change permission and call ``self.require_edit()``.
+    ``card_tab`` names the active tab. Views that change data check ``self.can_edit`` (the
+    object-level right, ``may_edit_customer``) besides their model permission.
     """
 
     permission_required = VIEW
@@ -50,6 +50,7 @@ class CustomerCardMixin(PermissionRequiredMixin):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         customer = self.customer
+        can_delete = may_delete_customer(user, customer)
         context.update(
             customer=customer,
             card_tab=self.card_tab,
@@ -63,9 +64,9 @@ class CustomerCardMixin(PermissionRequiredMixin):
                 for tab in card_tabs
             ],
             can_edit=self.can_edit,
-            can_delete=may_delete_customer(user, customer),
-            # Called by the template only after can_delete, so only deleters pay the queries.
-            has_dependents=lambda: customer_has_dependents(customer),
+            can_delete=can_delete,
+            # Only users who may delete pay for the look-up that hides the Delete button.
+            has_dependents=can_delete and customer_has_dependents(customer),
             can_see_financials=may_see_financials(user),
         )
         return context

@@ -97,14 +97,20 @@ class ContactDeleteView(ContactMixin, TemplateView):
 
 
 class ContactToggleActiveView(ContactMixin, View):
-    """Inactivate an active contact or activate an inactive one (POST from the card)."""
+    """Inactivate (``active=0``) or activate (``active=1``) a contact (POST from the card).
+
+    The button posts the state the user asked for, so a click on a page that is out of date
+    cannot undo what someone else just did; without ``active`` the state is flipped.
+    """
 
     permission_required = "customers.change_contact"
     http_method_names = ["post"]
 
     def post(self, request, *args, **kwargs):
         contact = self.contact
-        if contact.is_active:
+        wanted = request.POST.get("active")
+        activate = (not contact.is_active) if wanted not in ("0", "1") else wanted == "1"
+        if not activate:
             services.contact_deactivate(contact=contact, user=request.user)
             messages.success(request, _("Contact %(name)s inactivated.") % {"name": contact})
         else:

@@ -281,7 +281,8 @@ class CustomerReportBulkView(ReportPermissionMixin, TemplateView):
             for error in form.errors.values():
                 for message in error:
                     messages.error(request, message)
-            return HttpResponseRedirect(f"{report_url}?{request.POST.get('query', '')}")
+            query = QueryDict(request.POST.get("query", "")).urlencode()
+            return HttpResponseRedirect(f"{report_url}?{query}")
         data = form.cleaned_data
         query = QueryDict(data["query"] or "")
         back_url = f"{report_url}?{query.urlencode()}" if query else report_url

@@ -265,3 +265,11 @@ def test_mark_done_refuses_get(reader_client, readonly_user):
     activity = ActivityFactory(owner=readonly_user)
     url = reverse("activities:activity_mark_done", args=[activity.pk])
     assert reader_client.get(url).status_code == 405
+
+
+def test_new_activity_preset_with_a_closed_project_keeps_it(editor_client):
+    project = ProjectFactory(is_closed=True)
+    url = reverse("activities:activity_create") + f"?project={project.pk}"
+    form = editor_client.get(url).context["form"]
+    assert list(form.fields["project"].queryset) == [project]
+    assert form["project"].value() == project.pk

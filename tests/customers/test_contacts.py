@@ -15,7 +15,7 @@ from customers.services.contacts import (
     normalise_email,
 )
 from customers.services.versioning import StaleObjectError
-from tests.factories import ContactRoleFactory, CustomerFactory, UserFactory
+from tests.factories import ContactFactory, ContactRoleFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -275,3 +275,14 @@ def test_a_customer_without_addresses_gets_contacts_without_address(editor_clien
     )
     assert response.status_code == 302
     assert Contact.objects.get(customer=customer).address is None
+
+
+def test_inactivate_from_an_out_of_date_page_keeps_the_contact_inactive(editor_client):
+    contact = ContactFactory(is_active=False)
+    url = reverse(
+        "customers:contact_toggle_active",
+        kwargs={"pk": contact.customer_id, "contact_pk": contact.pk},
+    )
+    assert editor_client.post(url, {"active": "0"}).status_code == 302
+    contact.refresh_from_db()
+    assert contact.is_active is False
