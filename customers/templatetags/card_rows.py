@@ -121,14 +121,16 @@ def _row(contact, labels, can_edit, form_inputs):
         if contact.is_active:
             toggle = format_html(
                 '<button class="btn btn-sm btn-outline-secondary" data-testid="contact-deactivate"'
-                ' name="active" value="0" title="{0}"><i class="bi bi-person-dash" aria-hidden="true"></i>'
+                ' name="active" value="0" title="{0}">'
+                '<i class="bi bi-person-dash" aria-hidden="true"></i>'
                 '<span class="visually-hidden">{0}</span></button>',
                 labels["inactivate"],
             )
         else:
             toggle = format_html(
                 '<button class="btn btn-sm btn-outline-success" data-testid="contact-activate"'
-                ' name="active" value="1" title="{0}"><i class="bi bi-person-check" aria-hidden="true"></i>'
+                ' name="active" value="1" title="{0}">'
+                '<i class="bi bi-person-check" aria-hidden="true"></i>'
                 '<span class="visually-hidden">{0}</span></button>',
                 labels["activate"],
             )
