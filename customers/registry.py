@@ -64,7 +64,8 @@ class HistorySource:
     names its field that holds the customer's pk (``"customer"`` gives ``customer_id``);
     ``label(record)`` returns the short text naming the object of a historical record.
     ``select_related`` lists the record's foreign keys to load with it (FK values are shown
-    as names). ``exclude`` lists fields left out of the "what changed" list.
+    as names). ``exclude`` lists fields left out of the "what changed" list, and
+    ``financial_fields`` those shown only to users who may see financial figures.
     """
 
     key: str
@@ -73,6 +74,7 @@ class HistorySource:
     label: object
     select_related: tuple = ()
     exclude: tuple = ()
+    financial_fields: tuple = ()
     order: int = 100
 
 

@@ -25,6 +25,7 @@ class ProjectsConfig(AppConfig):
                 customer_field="customer_id",
                 label=lambda record: f"{record.number} {record.name}",
                 select_related=("contact", "owner", "sales_status", "currency"),
+                financial_fields=("expected_value", "currency"),
                 order=50,
             )
         )

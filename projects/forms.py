@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from customers.models import Contact, Currency
+from customers.permissions import may_see_financials
 
 from .models import Project, ProjectNote, SalesStatus
 
@@ -120,6 +121,10 @@ class ProjectForm(forms.ModelForm):
         if not self.instance.pk and "sales_status" in self.fields:
             default = statuses.filter(is_default=True).values_list("pk", flat=True).first()
             self.fields["sales_status"].initial = default
+        if not may_see_financials(user):
+            # Values are figures of the All level (DESIGN.md section 5): not shown, not written.
+            del self.fields["expected_value"]
+            del self.fields["currency"]
         self.helper = layout_helper(
             self,
             [

@@ -11,6 +11,7 @@ the number of queries grows with the file size divided by the batch size, not wi
 """
 
 import contextlib
+import itertools
 import json
 import time
 import zlib
@@ -39,6 +40,7 @@ NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
 # Prefix of a change the review reports but the import does not make (updating is off).
 SKIPPED = "\u2298 "
 NO_COUNTRY = object()  # a validator that takes no country (Planner.validated)
+EMAILS = "emails"  # the memo's entry for the set of valid email addresses (Planner.valid_email)
 
 # Customer columns and the model field each one fills.
 CUSTOMER_TEXT = {
@@ -260,6 +262,8 @@ class Planner:
         self.plans = []  # every _Customer, in file order
         # (kind, cell, country) -> stored value: see ``validated``.
         self.memo = memo if memo is not None else {}
+        # Valid email addresses (a set: cheaper in memory than memo entries for 100,000 rows).
+        self.valid_emails = self.memo.pop(EMAILS, None) or set()
         self.country_keys = {}  # one key string per country, not one per cell
         # Translated once: gettext per row would cost more than the row's validation.
         self.t_new = _("new customer")
@@ -439,6 +443,13 @@ class Planner:
             self.memo[key] = found
         return found
 
+    def valid_email(self, value):
+        """``clean_email(value)``, remembered in a set: a valid address is stored as written."""
+        if value not in self.valid_emails:
+            v.clean_email(value)
+            self.valid_emails.add(value)
+        return value
+
     def note(self, text, *, skipped=False):
         """Report a change of the row (``skipped``: reported, not made)."""
         if not skipped:
@@ -572,7 +583,7 @@ class Planner:
                 elif key == "website":
                     found[key] = self.validated(parallel.WEBSITE, value, v.clean_website)
                 elif key == "email":
-                    found[key] = v.clean_email(value)  # cheap: not worth the memo's memory
+                    found[key] = self.valid_email(value)
                 elif key in CUSTOMER_LOOKUPS:
                     index = getattr(self.lookups, key)
                     found[CUSTOMER_LOOKUPS[key]] = index.resolve(
@@ -821,7 +832,7 @@ class Planner:
         country = address.fields[4] if address and address.pk is None else self._country(plan)
         for key, attname, kind, clean, cell_country in (
             ("contact_title", "title", None, lambda x: v.clean_text(x, 100), NO_COUNTRY),
-            ("contact_email", "email", None, v.clean_email, NO_COUNTRY),
+            ("contact_email", "email", None, self.valid_email, NO_COUNTRY),
             ("contact_phone", "phone", parallel.PHONE, v.clean_phone, country),
             ("contact_mobile", "mobile", parallel.PHONE, v.clean_phone, country),
         ):
@@ -1265,14 +1276,16 @@ class Writer:
 VALIDATED_CHUNK = 5000
 
 
-def encode_validated(memo):
+def encode_validated(memo, emails=()):
     """The planner's memo of validated cells as compact bytes: zlib-compressed lines, each a
     JSON list of ``[kind, cell, country, stored]`` (``stored`` 0 when it is the cell itself).
     Written and read a chunk at a time, so a 100,000-row file adds little to peak memory."""
     compressor = zlib.compressobj(1)
     parts = []
     chunk = []
-    for (kind, value, country), stored in memo.items():
+    entries = memo.items()
+    emails = ((("email", email, ""), email) for email in emails)
+    for (kind, value, country), stored in itertools.chain(entries, emails):
         chunk.append((kind, value, country, 0 if stored == value else stored))
         if len(chunk) >= VALIDATED_CHUNK:
             parts.append(compressor.compress(json.dumps(chunk).encode() + b"\n"))
@@ -1287,6 +1300,7 @@ def decode_validated(data):
     if not data:
         return None
     memo = {}
+    emails = set()
     countries = {}
     decompressor = zlib.decompressobj()
     pending = b""
@@ -1299,11 +1313,14 @@ def decode_validated(data):
                 for kind, value, country, stored in json.loads(line):
                     if stored == 0:
                         stored = value
-                    if isinstance(stored, str):
+                    if kind == "email":
+                        emails.add(value)
+                    elif isinstance(stored, str):
                         country = countries.setdefault(country, country)
                         memo[(kind, value, country)] = stored
     except (ValueError, TypeError, zlib.error):
         return None
+    memo[EMAILS] = emails
     return memo
 
 
@@ -1332,7 +1349,7 @@ def run_import(content, *, file_name, options, user, commit, validated=None):
         planner = Planner(table, options, user=user)
         result = planner.plan()
         if not result.has_errors:
-            result.validated = encode_validated(planner.memo)
+            result.validated = encode_validated(planner.memo, planner.valid_emails)
         timings["plan"] = time.perf_counter() - started - timings["read"]
     else:
         memo = decode_validated(validated)

@@ -8,7 +8,7 @@ before it, from a correlated subquery) and the previous records with a second on
 takes at most 2 + 2 x (number of sources) queries, never more with more entries.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
 from django.db import models
@@ -271,9 +271,17 @@ def customer_history_queryset(customer, sources=None):
     return first.union(*rest, all=True).order_by("-history_date", "-history_id")
 
 
-def customer_history_page(customer, *, page_number=1, per_page=25):
-    """A page of the customer's history; ``page.object_list`` holds ``HistoryEntry`` rows."""
+def customer_history_page(customer, *, page_number=1, per_page=25, show_financials=True):
+    """A page of the customer's history; ``page.object_list`` holds ``HistoryEntry`` rows.
+
+    Without ``show_financials`` the sources' financial fields are left out of the changes.
+    """
     sources = all_sources()
+    if not show_financials:
+        sources = [
+            replace(source, exclude=(*source.exclude, *source.financial_fields))
+            for source in sources
+        ]
     paginator = Paginator(customer_history_queryset(customer, sources), per_page)
     page = paginator.get_page(page_number)
     rows = list(page.object_list)

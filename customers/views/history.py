@@ -19,6 +19,7 @@ class CustomerHistoryTabView(CustomerCardMixin, TemplateView):
             self.customer,
             page_number=self.request.GET.get("page") or 1,
             per_page=settings.KUNDKORT_PAGE_SIZE,
+            show_financials=context["can_see_financials"],
         )
         context.update(page_obj=page, entries=page.object_list)
         return context

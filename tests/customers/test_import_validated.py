@@ -5,6 +5,7 @@ import pytest
 from django.test import override_settings
 
 from customers.importing.engine import (
+    EMAILS,
     ImportOptions,
     decode_validated,
     encode_validated,
@@ -51,6 +52,7 @@ def test_review_without_errors_returns_its_validated_cells(admin_user):
     result = review(sv_file(), admin_user, create_missing=True)
     memo = decode_validated(result.validated)
     assert memo[("org", "556036-0793", "=SE")] == "556036-0793"
+    assert "orjan@akerlundsbygg.se" in memo[EMAILS]
 
 
 def test_confirm_with_the_reviews_cells_imports_what_the_review_showed(admin_user):
