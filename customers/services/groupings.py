@@ -7,7 +7,7 @@ a history row (who, when, where from), also the bulk ones, which bypass ``save()
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -178,6 +178,14 @@ def grouping_option_remove_preview(*, customers_qs, option):
     return _editable(customers_qs).filter(_holds(option)).count()
 
 
+def _touch(customer_ids, *, user):
+    """Make the customers one version newer: a settings form opened before a bulk change
+    must not save the old set of options back over it (lost update)."""
+    Customer.objects.filter(pk__in=customer_ids).update(
+        version=F("version") + 1, updated_by=user, updated_at=timezone.now()
+    )
+
+
 @transaction.atomic
 def grouping_option_add(*, customers_qs, option, user):
     """Give ``option`` to every customer of ``customers_qs`` that lacks it, in one transaction.
@@ -210,6 +218,7 @@ def grouping_option_add(*, customers_qs, option, user):
                     user=user,
                 )
             _create_for_customers(chunk, option, user=user)
+            _touch(chunk, user=user)
     return len(target_ids)
 
 
@@ -233,4 +242,5 @@ def grouping_option_remove(*, customers_qs, option, user):
                 CustomerGroupingOption.objects.filter(customer_id__in=chunk, option=option),
                 user=user,
             )
+            _touch(chunk, user=user)
     return len(target_ids)

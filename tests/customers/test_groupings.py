@@ -318,3 +318,16 @@ def test_bulk_history_rows_name_the_user_and_the_bulk_source(region):
     records = CustomerGroupingOption.history.filter(history_user=user)
     assert sorted(r.history_type for r in records) == ["+", "+", "-", "-", "-"]
     assert {r.history_change_reason for r in records} == {history.SOURCE_BULK}
+
+
+def test_bulk_change_makes_an_open_settings_form_stale(editor):
+    from customers.services.groupings import grouping_option_add
+
+    customer = CustomerFactory()
+    opened_version = customer.version
+    option = GroupingOptionFactory()
+    grouping_option_add(
+        customers_qs=Customer.objects.filter(pk=customer.pk), option=option, user=editor
+    )
+    customer.refresh_from_db()
+    assert customer.version == opened_version + 1
