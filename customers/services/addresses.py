@@ -263,9 +263,12 @@ def address_delete(*, address, user, new_head_office=None, move_contacts_to=None
 
     moved = 0
     for contact in Contact.objects.filter(address=address).select_for_update():
+        # Only the address changes (to one of the same customer's): an old contact whose other
+        # fields would not pass today's validation must not block deleting the address.
         contact.address = target
-        contact.updated_by = user
-        _save(contact, user=user)
+        versioning.bump(contact, user=user)
+        contact._history_user = user
+        contact.save(update_fields=["address", "version", "updated_by", "updated_at"])
         moved += 1
 
     was_default_billing = address.is_default_billing

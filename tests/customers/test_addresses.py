@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.urls import reverse
 
-from customers.models import Address
+from customers.models import Address, Contact
 from customers.services.addresses import (
     address_create,
     address_delete,
@@ -411,3 +411,17 @@ def test_new_address_form_says_the_first_address_becomes_head_office(editor_clie
     response = editor_client.get(reverse("customers:address_create", args=[customer.pk]))
     field = response.context["form"].fields["is_head_office"]
     assert field.disabled and field.initial is True
+
+
+def test_deleting_an_address_moves_a_contact_whose_old_email_no_longer_validates():
+    editor = UserFactory()
+    customer = CustomerFactory()
+    head = address_create(customer=customer, user=editor, line1="Storgatan 1", city="Umeå")
+    branch = address_create(customer=customer, user=editor, line1="Hamngatan 2", city="Luleå")
+    contact = Contact.objects.create(
+        customer=customer, address=branch, first_name="Åsa", last_name="Öberg", email="åsa@"
+    )
+    address_delete(address=branch, user=editor)
+    contact.refresh_from_db()
+    assert contact.address_id == head.pk
+    assert contact.history.count() == 2
