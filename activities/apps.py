@@ -25,6 +25,7 @@ class ActivitiesConfig(AppConfig):
                 _("Collaboration"),
                 "activities_card:customer_collaboration",
                 30,
+                permissions=("projects.view_project", "projects.view_projectnote"),
             )
         )
         register_section(

@@ -12,12 +12,17 @@ from django.urls import reverse
 
 @dataclass(frozen=True)
 class CardTab:
-    """A tab in the card's tab bar; ``url_name`` takes the customer's pk as its one argument."""
+    """A tab in the card's tab bar; ``url_name`` takes the customer's pk as its one argument.
+
+    ``permissions`` are the permissions a user needs to see the tab (the tab's view checks
+    them too); users without them do not see a tab that would answer 403.
+    """
 
     key: str
     label: str
     url_name: str
     order: int = 100
+    permissions: tuple = ()
 
     def url(self, customer):
         return reverse(self.url_name, args=[customer.pk])

@@ -16,7 +16,15 @@ class ProjectsConfig(AppConfig):
 
         from .models import Project
 
-        register_tab(CardTab("projects", _("Sales & Projects"), "projects:customer_projects", 20))
+        register_tab(
+            CardTab(
+                "projects",
+                _("Sales & Projects"),
+                "projects:customer_projects",
+                20,
+                permissions=("projects.view_project",),
+            )
+        )
         # Project changes appear on the customer's History tab.
         register_history_source(
             HistorySource(

@@ -62,6 +62,7 @@ class CustomerCardMixin(PermissionRequiredMixin):
                     "active": tab.key == self.card_tab,
                 }
                 for tab in card_tabs
+                if user.has_perms(tab.permissions)
             ],
             can_edit=self.can_edit,
             can_delete=can_delete,

@@ -374,3 +374,18 @@ def test_delete_is_refused_with_a_message_when_activities_exist(client, deleter,
     assert Customer.objects.filter(pk=customer.pk).exists()
     messages = [str(m) for m in response.context["messages"]]
     assert any("cannot be deleted" in m and "Inactivate" in m for m in messages)
+
+
+def test_card_hides_tabs_the_user_may_not_open(client, make_user):
+    from django.contrib.auth.models import Permission
+
+    user = make_user()
+    user.user_permissions.add(
+        Permission.objects.get(content_type__app_label="customers", codename="view_customer")
+    )
+    customer = CustomerFactory()
+    client.force_login(user)
+    response = client.get(reverse("customers:customer_detail", args=[customer.pk]))
+    keys = [tab["key"] for tab in response.context["card_tabs"]]
+    assert keys == ["contacts", "settings", "history"]
+    assert client.get(reverse("projects:customer_projects", args=[customer.pk])).status_code == 403
