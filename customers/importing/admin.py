@@ -81,6 +81,18 @@ class ExcelCSV(CSV):
         return super().export_data(dataset, **kwargs)
 
 
+# "Create missing values" adds lookups: only for users who may add every kind it creates.
+CREATE_MISSING_PERMISSIONS = (
+    "customers.add_industry",
+    "customers.add_contactrole",
+    "customers.add_groupingcategory",
+    "customers.add_groupingoption",
+    "customers.add_paymentterm",
+    "customers.add_invoicetemplate",
+    "customers.add_pricelist",
+)
+
+
 def _options(form):
     return ImportOptions(
         create_missing=bool(form.cleaned_data.get("create_missing")),
@@ -157,6 +169,18 @@ class CustomerImportExportMixin(ImportExportMixin):
         form = self.create_import_form(request)
         if request.method != "POST" or not form.is_valid():
             return self._context(request, form)
+        if form.cleaned_data.get("create_missing") and not request.user.has_perms(
+            CREATE_MISSING_PERMISSIONS
+        ):
+            form.add_error(
+                "create_missing",
+                _(
+                    "You may not create missing values: that needs the right to add industries, "
+                    "contact roles, groupings, payment terms, invoice templates and price lists. "
+                    "Untick it, or ask an administrator."
+                ),
+            )
+            return self._context(request, form)
         upload = form.cleaned_data["import_file"]
         content = b"".join(upload.chunks())
         options = _options(form)
@@ -186,6 +210,10 @@ class CustomerImportExportMixin(ImportExportMixin):
             raise PermissionDenied
         confirm_form = self.create_confirm_form(request)
         if not confirm_form.is_valid():
+            raise PermissionDenied
+        if confirm_form.cleaned_data.get("create_missing") and not request.user.has_perms(
+            CREATE_MISSING_PERMISSIONS
+        ):
             raise PermissionDenied
         storage = DatabaseUploadStorage(
             name=confirm_form.cleaned_data["import_file_name"], user=request.user

@@ -19,14 +19,15 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from ..history import SOURCE_IMPORT, change_source, current_source
 from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
-from ..permissions import is_restricted_to_own
+from ..permissions import is_restricted_to_own, may_edit_customers
 from . import bulk, parallel
 from . import values as v
 from .columns import COLUMN_BY_KEY
@@ -467,7 +468,9 @@ class Planner:
     def _find_not_editable(self, matched):
         """Note the matched customers the importing user may not change: the "Edit own
         customers only" restriction holds in the importer too (their rows become errors)."""
-        if self.user is None or not is_restricted_to_own(self.user):
+        if self.user is None:
+            return
+        if may_edit_customers(self.user) and not is_restricted_to_own(self.user):
             return
         for start in range(0, len(matched), CHUNK):
             chunk = matched[start : start + CHUNK]
@@ -487,7 +490,11 @@ class Planner:
                 key,
                 value,
                 ValidationError(
-                    _("You may not change %(customer)s: you edit only customers you own.")
+                    (
+                        _("You may not change %(customer)s: you edit only customers you own.")
+                        if may_edit_customers(self.user)
+                        else _("You may not change %(customer)s: you may only add new customers.")
+                    )
                     % {"customer": plan.label}
                 ),
             )
@@ -1271,6 +1278,18 @@ class Writer:
                 self.insert(CustomerGroupingOption, pending)
                 pending = []
         self.insert(CustomerGroupingOption, pending)
+        # Existing customers whose options changed are one version newer, so a settings form
+        # opened before the import cannot save the old options back (lost update). Those whose
+        # own fields were updated got their new version in update_customers.
+        touched = [
+            plan.pk
+            for plan in plans
+            if not plan.is_new and not plan.values and (plan.new_options or plan.removed_options)
+        ]
+        for start in range(0, len(touched), BATCH * 5):
+            Customer.objects.filter(pk__in=touched[start : start + BATCH * 5]).update(
+                version=F("version") + 1, updated_by_id=self.user_id, updated_at=self.now
+            )
 
 
 VALIDATED_CHUNK = 5000
@@ -1324,6 +1343,19 @@ def decode_validated(data):
     return memo
 
 
+# Any number: the key of the PostgreSQL advisory lock that lets one import write at a time.
+IMPORT_LOCK_KEY = 4_711_001
+
+
+def _serialise_imports():
+    """Let one confirm plan and write at a time: a second one (a double click, a colleague)
+    waits, then plans against what the first wrote, so nothing is created twice. (SQLite, the
+    development database, has no such lock; PostgreSQL is the production engine.)"""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+
+
 def run_import(content, *, file_name, options, user, commit, validated=None):
     """Review (``commit=False``) or import (``commit=True``) one file; return the result.
 
@@ -1355,6 +1387,7 @@ def run_import(content, *, file_name, options, user, commit, validated=None):
         memo = decode_validated(validated)
         with change_source(SOURCE_IMPORT, detail=file_name):
             with transaction.atomic():
+                _serialise_imports()
                 planner = Planner(table, options, lock=True, user=user, memo=memo)
                 result = planner.plan()
                 timings["plan"] = time.perf_counter() - started - timings["read"]

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from customers.importing.admin import CREATE_MISSING_PERMISSIONS
 from customers.models import Address, Contact, Customer, CustomerGroupingOption, ImportUpload
 from tests.customers.import_helpers import confirm, one_row, review, sv_file
 from tests.factories import UserFactory
@@ -24,9 +25,19 @@ def _staff(*perms, username="staff"):
     return user
 
 
+IMPORTER_PERMISSIONS = (
+    "import_customer",
+    "export_customer",
+    "view_customer",
+    "add_customer",
+    "change_customer",
+    *(perm.split(".")[1] for perm in CREATE_MISSING_PERMISSIONS),
+)
+
+
 @pytest.fixture
 def importer(db):
-    return _staff("import_customer", "export_customer", "view_customer", username="importer")
+    return _staff(*IMPORTER_PERMISSIONS, username="importer")
 
 
 @pytest.fixture
@@ -153,7 +164,7 @@ def test_confirm_keeps_the_switches_of_the_review(importer_client):
 def test_another_user_cannot_confirm_someone_elses_upload(importer_client, client):
     review_response = _upload(importer_client, sv_file(), create_missing=True)
     form = review_response.context["confirm_form"]
-    other = _staff("import_customer", username="other")
+    other = _staff(*IMPORTER_PERMISSIONS, username="other")
     client.force_login(other)
     data = {key: value for key, value in form.initial.items() if value not in (None, False)}
     response = client.post(PROCESS_URL, data)
@@ -236,3 +247,24 @@ def test_export_escapes_formulas_and_has_one_row_per_address_and_contact(importe
     assert lines[0].startswith("Kundnummer;Kundnamn;")  # semicolons, for Swedish Excel
     assert "'=1+2" in text
     assert "=1+2" not in text.replace("'=1+2", "")
+
+
+def test_create_missing_needs_the_right_to_add_lookups(client):
+    user = _staff("import_customer", "view_customer", "add_customer", "change_customer")
+    client.force_login(user)
+    content = one_row(**{"Kundnamn": "Ny AB", "Bransch": "Okänd bransch"})
+    response = _upload(client, content, create_missing=True)
+    assert response.context["form"].errors["create_missing"]
+    assert "confirm_form" not in response.context
+    assert not Customer.objects.filter(name="Ny AB").exists()
+
+
+def test_importer_without_the_edit_right_cannot_change_existing_customers(client):
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(name="Kund AB")
+    client.force_login(_staff("import_customer", "view_customer", "add_customer"))
+    response = _upload(client, one_row(**{"Kundnamn": "Kund AB", "Adressrad 1": "Väg 1"}))
+    assert [error.row for error in response.context["result"].errors] == [2]
+    assert "confirm_form" not in response.context
+    assert not customer.addresses.exists()

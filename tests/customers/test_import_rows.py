@@ -520,6 +520,8 @@ def test_query_count_does_not_grow_with_the_rows(admin_user, commit):
     run = confirm if commit else review
     with CaptureQueriesContext(connection) as small:
         assert not run(_rows_file(10), admin_user).has_errors
+    for i in range(10, 15):
+        CustomerFactory(name=f"Kund {i} AB")  # the larger file matches existing ones too
     with CaptureQueriesContext(connection) as large:
         assert not run(_rows_file(100), admin_user).has_errors
     small, large = _statements(small), _statements(large)
@@ -606,3 +608,14 @@ def test_einvoice_address_is_checked_against_the_operators_format(admin_user):
     good = confirm(one_row(**cells, **{"E-fakturaadress": "7350053850019"}), admin_user)
     assert good.committed, good.errors
     assert Customer.objects.get().einvoice_address == "7350053850019"
+
+
+def test_grouping_added_by_import_makes_the_customer_one_version_newer(admin_user):
+    from tests.factories import CustomerFactory, GroupingOptionFactory
+
+    option = GroupingOptionFactory(category__name="Region", name="Norr")
+    customer = CustomerFactory(name="Kund AB")
+    confirm(one_row(**{"Kundnamn": "Kund AB", "Kundgrupperingar": "Region\\Norr"}), admin_user)
+    customer.refresh_from_db()
+    assert list(customer.grouping_options.all()) == [option]
+    assert customer.version == 2
