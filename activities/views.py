@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from customers.forms import add_service_errors
 from customers.models import Customer
 from customers.pagination import CappedPaginator
 from customers.services.versioning import StaleObjectError
@@ -20,7 +21,6 @@ from customers.views.card import CustomerCardMixin
 from projects import services as project_services
 from projects.forms import CustomerChooserForm, CustomerNoteForm, choose_customers
 from projects.models import Project
-from projects.views import add_form_errors
 
 from . import selectors, services
 from .filters import ActivityFilter
@@ -182,7 +182,7 @@ class ActivityCreateView(PermissionRequiredMixin, ActivityFormMixin, FormView):
                 user=self.request.user, customer=self.customer, **form.service_kwargs()
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("Activity %(activity)s was created.") % {"activity": activity}
@@ -252,7 +252,7 @@ class ActivityUpdateView(ActivityMixin, PermissionRequiredMixin, ActivityFormMix
             form.add_error(None, error)
             return self.form_invalid(form)
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(
             self.request, _("Activity %(activity)s was saved.") % {"activity": activity}
@@ -333,7 +333,7 @@ class CustomerCollaborationTabView(CustomerCardMixin, TemplateView):
                     text=form.cleaned_data["text"],
                 )
             except ValidationError as error:
-                add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The note was posted."))
                 return redirect("activities_card:customer_collaboration", pk=self.customer.pk)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from customers.forms import add_service_errors
 from customers.models import Customer
 from customers.pagination import CappedPaginator
 from customers.permissions import may_edit_customer, may_see_financials
@@ -42,15 +43,6 @@ def may_add_projects(user):
 
 def may_change_project(user, project):
     return user.has_perm(CHANGE_PROJECT) and may_edit_customer(user, project.customer)
-
-
-def add_form_errors(form, error):
-    """Put a service's ValidationError on the form: on its fields when they are there."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class ProjectListView(PermissionRequiredMixin, ListView):
@@ -185,7 +177,7 @@ class ProjectNoteCreateView(PermissionRequiredMixin, ProjectMixin, View):
                     project=project, user=request.user, text=form.cleaned_data["text"]
                 )
             except ValidationError as error:
-                add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The note was posted."))
                 return redirect("projects:project_detail", pk=project.pk)
@@ -264,7 +256,7 @@ class ProjectCreateView(PermissionRequiredMixin, ProjectFormMixin, FormView):
                 **form.service_kwargs(),
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Project %(project)s was created.") % {"project": project})
         return redirect("projects:project_detail", pk=project.pk)
@@ -309,7 +301,7 @@ class ProjectUpdateView(PermissionRequiredMixin, ProjectMixin, ProjectFormMixin,
             form.add_error(None, error)
             return self.form_invalid(form)
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
             return self.form_invalid(form)
         messages.success(self.request, _("Project %(project)s was saved.") % {"project": project})
         return redirect("projects:project_detail", pk=project.pk)

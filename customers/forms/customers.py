@@ -72,17 +72,6 @@ def _active_lookups(form, current=None):
         form.fields[name].queryset = condition.distinct()
 
 
-def add_service_errors(form, exc):
-    """Put a service's ``ValidationError`` beside the form fields it names."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        target = field if field in form.fields else None
-        for error in errors:
-            form.add_error(target, error)
-
-
 class CustomerNumberMixin:
     """A typed customer number must be free; the message names the customer holding it."""
 

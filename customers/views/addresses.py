@@ -14,19 +14,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from ..forms import add_service_errors
 from ..forms.addresses import AddressDeleteForm, AddressForm, HeadOfficeForm, address_label
 from ..models import Address
 from ..services import addresses as services
 from .card import CustomerCardMixin
-
-
-def add_service_errors(form, exc):
-    """Put a service's ``ValidationError`` on the form, beside the field it names if any."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
 
 
 class CardChangeMixin(CustomerCardMixin):

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from ..forms import add_service_errors
 from ..forms.contacts import ContactForm
 from ..models import Contact
 from ..services import contacts as services
-from .addresses import CardChangeMixin, add_service_errors
+from .addresses import CardChangeMixin
 
 
 class ContactMixin(CardChangeMixin):

@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ..filters import CustomerListFilter
+from ..forms import add_service_errors
 from ..forms.customers import (
     CustomerCreateForm,
     CustomerDescriptionForm,
     CustomerDetailsForm,
-    add_service_errors,
 )
 from ..pagination import CappedPaginator
 from ..permissions import ADD, CHANGE, DELETE, VIEW, may_add_customers, may_delete_customer

@@ -7,24 +7,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.generic import TemplateView
 
+from ..forms import add_service_errors
 from ..forms.settings import CustomerSettingsForm, GroupingForm
 from ..selectors.groupings import customer_grouping_options, grouping_categories
 from ..services.groupings import customer_set_grouping_options
 from ..services.settings import customer_update_settings
 from ..services.versioning import StaleObjectError
 from .card import CustomerCardMixin
-
-
-def _add_errors(form, exc):
-    """Put a service's ValidationError beside the fields it names, the rest on top."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            target = field if field in form.fields else None
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for message in exc.messages:
-            form.add_error(None, message)
 
 
 class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
@@ -82,7 +71,7 @@ class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
                 if getattr(exc, "code", None) in {"single_choice", "inactive_option"}:
                     grouping_form.add_error(None, exc.messages[0])
                 else:
-                    _add_errors(settings_form, exc)
+                    add_service_errors(settings_form, exc)
             else:
                 messages.success(request, _("The customer settings were saved."))
                 return redirect("customers:customer_settings", pk=self.customer.pk)
