@@ -10,7 +10,7 @@ def address_label(address):
     """One line naming an address in a chooser, the head office marked."""
     text = str(address) or _("(no street address)")
     if address.is_head_office:
-        return f"{text} · {_('Head office')}"
+        return "{} · {}".format(text, _("Head office"))
     return str(text)
 
 

@@ -5,6 +5,7 @@ from crispy_forms.layout import HTML, Column, Field, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.choices import BlankChoiceIterator
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
@@ -149,6 +150,10 @@ class CustomerCreateForm(CustomerNumberMixin, forms.ModelForm):
         if user is not None and not self.is_bound:
             self.initial.setdefault("owner", user.pk)
         _active_lookups(self)
+        # Translated here (xgettext does not read inside f-strings or HTML layout strings).
+        section_title = _("Address and billing information")
+        head_office_title = _("Head office address")
+        billing_title = _("Billing defaults")
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.layout = Layout(
@@ -169,9 +174,9 @@ class CustomerCreateForm(CustomerNumberMixin, forms.ModelForm):
                 '{% load i18n %}<details class="kk-form-section" id="address-section"'
                 "{% if form.address_section_open %} open{% endif %}>"
                 '<summary data-testid="address-section-toggle">'
-                '{% translate "Address and billing information" %}</summary>'
+                f"{escape(section_title)}</summary>"
                 '<div class="kk-form-section-body">'
-                '<h3 class="h6 mt-2">{% translate "Head office address" %}</h3>'
+                f'<h3 class="h6 mt-2">{escape(head_office_title)}</h3>'
             ),
             Row(
                 Column("address_line1", css_class="col-md-6"),
@@ -191,7 +196,7 @@ class CustomerCreateForm(CustomerNumberMixin, forms.ModelForm):
                     css_class="col-md-8 kk-address-flags",
                 ),
             ),
-            HTML('{% load i18n %}<h3 class="h6 mt-3">{% translate "Billing defaults" %}</h3>'),
+            HTML(f'<h3 class="h6 mt-3">{escape(billing_title)}</h3>'),
             Row(
                 Column("payment_term", css_class="col-md-4"),
                 Column("invoice_template", css_class="col-md-4"),

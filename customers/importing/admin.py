@@ -57,6 +57,12 @@ class CustomerImportForm(ImportForm):
         help_text=UPDATE_EXISTING_HELP,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # django-import-export has no Swedish translation: give its fields our own labels.
+        self.fields["import_file"].label = _("File to import")
+        self.fields["format"].label = _("Format")
+
     def clean_import_file(self):
         upload = self.cleaned_data["import_file"]
         try:

@@ -899,7 +899,7 @@ class Planner:
         if (
             cells.get("line2")
             and cells["line2"] != line2
-            and self._changed(f"{where}, {_('line 2')}", line2, cells["line2"])
+            and self._changed("{}, {}".format(where, _("line 2")), line2, cells["line2"])
         ):
             updates["line2"] = cells["line2"]
         if "address_types" in cells:
@@ -910,7 +910,7 @@ class Planner:
             }
             old = {"is_postal": is_postal, "is_visiting": is_visiting, "is_billing": is_billing}
             if new != old and self._changed(
-                f"{where}, {_('types')}", _types_text(old), _types_text(new)
+                "{}, {}".format(where, _("types")), _types_text(old), _types_text(new)
             ):
                 updates.update(new)
                 address.is_billing = new["is_billing"]
