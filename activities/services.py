@@ -145,9 +145,7 @@ def activity_update(
         else list(locked.participant_contacts.all())
     )
     _check_contacts(locked, contacts)
-    versioning.bump(locked, user=user)
-    locked.full_clean()
-    locked.save()
+    versioning.save_new_version(locked, user=user)
     if participant_users is not None:
         locked.participant_users.set(participant_users)
     if participant_contacts is not None:

@@ -167,9 +167,7 @@ def project_update(*, project, user, expected_version, **fields):
             today=timezone.localdate(),
             previous_status=previous_status,
         )
-    versioning.bump(locked, user=user)
-    locked.full_clean()
-    locked.save()
+    versioning.save_new_version(locked, user=user)
     return locked
 
 
@@ -184,9 +182,7 @@ def project_set_status(*, project, user, status, expected_version=None):
     if status is None:
         raise ValidationError({"sales_status": _("Choose a sales status.")}, code="required")
     _apply_status(locked, status, today=timezone.localdate(), previous_status=locked.sales_status)
-    versioning.bump(locked, user=user)
-    locked.full_clean()
-    locked.save()
+    versioning.save_new_version(locked, user=user)
     return locked
 
 
@@ -201,9 +197,7 @@ def project_convert_to_delivery(*, project, user, expected_version=None):
         )
     locked.kind = Project.DELIVERY
     locked.start_date = locked.start_date or timezone.localdate()
-    versioning.bump(locked, user=user)
-    locked.full_clean()
-    locked.save()
+    versioning.save_new_version(locked, user=user)
     return locked
 
 
@@ -215,9 +209,7 @@ def project_close(*, project, user, expected_version=None):
         return locked
     locked.is_closed = True
     locked.closed_date = timezone.localdate()
-    versioning.bump(locked, user=user)
-    locked.full_clean()
-    locked.save()
+    versioning.save_new_version(locked, user=user)
     return locked
 
 
@@ -233,9 +225,7 @@ def project_reopen(*, project, user, expected_version=None):
         status = default_sales_status()
         locked.sales_status = status
         locked.probability = None
-    versioning.bump(locked, user=user)
-    locked.full_clean()
-    locked.save()
+    versioning.save_new_version(locked, user=user)
     return locked
 
 

@@ -84,3 +84,13 @@ def bump(instance, *, user=None):
     instance.version = (instance.version or 0) + 1
     if user is not None and hasattr(instance, "updated_by_id"):
         instance.updated_by = user
+
+
+def save_new_version(instance, *, user):
+    """Save an edit as one version newer: stamped with ``user`` (also on its history row),
+    validated with ``full_clean()`` first."""
+    bump(instance, user=user)
+    instance._history_user = user
+    instance.full_clean()
+    instance.save()
+    return instance
