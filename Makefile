@@ -64,12 +64,14 @@ bench: setup
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/run.py $(BENCH_ARGS)
 
 # Import benchmark (README "Customer import"): 100,000 generated rows through the admin's review
-# and confirm code on PostgreSQL. make bench-import [IMPORT_DATABASE_URL=...] [ROWS=100000]
+# and confirm code on PostgreSQL, with DEBUG off as in production (settings.test, like make bench;
+# DEBUG's query log would slow the import). make bench-import [IMPORT_DATABASE_URL=...] [ROWS=100000]
 IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kk_import
 ROWS ?= 100000
 bench-import: setup
+	$(PY) -c 'import sys; sys.path.insert(0, "bench"); import run; run.ensure_database(sys.argv[1])' "$(IMPORT_DATABASE_URL)"
 	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py migrate --noinput -v0
-	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py bench_import --rows $(ROWS)
+	DJANGO_SETTINGS_MODULE=settings.test DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py bench_import --rows $(ROWS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

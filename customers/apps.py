@@ -7,12 +7,13 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        # history connects the history-source signal. admin_users runs after the admin's
-        # autodiscovery (admin comes first in INSTALLED_APPS), so the stock User admin is
-        # registered and can be replaced by the one that explains the roles.
+        # history connects the history-source signal, sql_lookups registers __any_of.
+        # admin_users runs after the admin's autodiscovery (admin comes first in
+        # INSTALLED_APPS), so the stock User admin is registered and can be replaced by the one
+        # that explains the roles.
         from django.contrib import admin
 
-        from . import admin_users, history  # noqa: F401
+        from . import admin_users, history, sql_lookups  # noqa: F401
         from .registry import CardTab, register_tab
 
         admin.site.site_header = _("Kundkort administration")

@@ -61,6 +61,9 @@ class LeanHistoricalRecords(HistoricalRecords):
 
     def __init__(self, *args, indexes=None, **kwargs):
         self.lean_indexes = dict(indexes or {})
+        # history_user is an audit stamp like Stamped.created_by: no database constraint (one
+        # check per history row at commit); deleting a user through Django still clears it.
+        kwargs.setdefault("user_db_constraint", False)
         super().__init__(*args, **kwargs)
 
     @property

@@ -302,3 +302,32 @@ def test_admin_change_is_listed_with_source_admin(client, superuser):
     assert ("name", "Admin Before AB", "Admin After AB") in [
         (c.field, c.old, c.new) for c in entry.changes
     ]
+
+
+def test_deleting_a_user_clears_their_stamps_and_history_user(superuser):
+    """created_by, updated_by and history_user have no database constraint (an import writes
+    400,000 of them): deleting a user through Django still leaves no id pointing nowhere."""
+    from customers.importing.engine import ImportOptions, run_import
+    from customers.models import Address, Customer
+
+    importer = UserFactory(username="leaving", is_staff=True, is_superuser=True)
+    content = b"Customer name;City\r\nKvarlevor AB;Lund\r\n"
+    result = run_import(
+        content, file_name="k.csv", options=ImportOptions(), user=importer, commit=True
+    )
+    assert result.committed
+    customer = Customer.objects.get(name="Kvarlevor AB")
+    assert customer.created_by_id == importer.pk
+    assert customer.history.filter(history_user_id=importer.pk).exists()
+
+    importer_id = importer.pk
+    importer.delete()
+
+    customer.refresh_from_db()
+    assert (customer.created_by_id, customer.updated_by_id) == (None, None)
+    address = Address.objects.get(customer=customer)
+    assert (address.created_by_id, address.updated_by_id) == (None, None)
+    assert not Customer.history.filter(history_user_id=importer_id).exists()
+    assert not Address.history.filter(history_user_id=importer_id).exists()
+    # The records themselves stay: the history keeps what happened, without the user.
+    assert customer.history.filter(history_type="+").exists()

@@ -64,6 +64,21 @@ def test_confirm_with_the_reviews_cells_imports_what_the_review_showed(admin_use
     assert Customer.objects.filter(organisation_number="556036-0793").count() == 3
 
 
+def test_validated_cells_come_back_as_they_were_written_across_chunks():
+    from customers.importing.engine import VALIDATED_CHUNK
+
+    count = VALIDATED_CHUNK + 7  # more than one line of each kind
+    memo = {("phone", f"070-{i}", "=SE"): f"+4670{i}" for i in range(count)}
+    memo.update({("org", f"5560{i}", "=SE"): f"5560{i}" for i in range(count)})
+    memo[("vat", "FI123", "=FI")] = "FI123"
+    emails = {f"a{i}@example.se" for i in range(count)}
+
+    decoded = decode_validated(encode_validated(memo, emails))
+
+    assert decoded.pop(EMAILS) == emails
+    assert decoded == memo
+
+
 def test_a_remembered_value_for_another_country_is_not_used(admin_user):
     content = csv_bytes(HEADER, [["Kund AB", "NO", "", "Anna", "Berg", "070-100 22 33", ""]])
     # What the number would be in Sweden: the row says Norway, so it must be validated anew.

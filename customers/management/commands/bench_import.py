@@ -272,6 +272,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Database {connection.vendor} ({settings.DATABASES['default'].get('NAME')}), "
+            f"DEBUG {'on' if settings.DEBUG else 'off'}, "
             f"Python {platform.python_version()}, {os.cpu_count()} CPUs, {platform.machine()}."
         )
 
