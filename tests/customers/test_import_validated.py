@@ -132,3 +132,35 @@ def test_helper_process_validates_the_second_half(admin_user):
     assert half == 3
     assert memo[("phone", "070-105 22 33", "=SE")] == "+46701052233"
     assert ("phone", "070-100 22 33", "=SE") not in memo
+
+
+def test_import_pauses_cyclic_gc_and_turns_it_back_on(admin_user, monkeypatch):
+    import gc
+
+    from customers.importing import engine
+
+    seen = []
+    real_plan = engine.Planner.plan
+
+    def plan(self):
+        seen.append(gc.isenabled())
+        return real_plan(self)
+
+    monkeypatch.setattr(engine.Planner, "plan", plan)
+    assert gc.isenabled()
+    review(csv_bytes(HEADER, rows(2)), admin_user, create_missing=True)
+    assert seen == [False]
+    assert gc.isenabled()
+
+    # Also after a failure, and it stays off when it was off before.
+    monkeypatch.setattr(engine.Planner, "plan", lambda self: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        review(csv_bytes(HEADER, rows(2)), admin_user, create_missing=True)
+    assert gc.isenabled()
+    monkeypatch.setattr(engine.Planner, "plan", real_plan)
+    gc.disable()
+    try:
+        review(csv_bytes(["Customer name"], [["X AB"]]), admin_user)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
