@@ -49,3 +49,20 @@ def test_pages_are_swedish_by_default(client, editor):
     with translation.override("sv"):
         assert translation.gettext("Customers") in response.content.decode()
         assert translation.gettext("Customers") != "Customers"
+
+
+@pytest.mark.django_db
+def test_login_throttling_admin_is_swedish(client, superuser):
+    """django-axes ships no Swedish: customers/third_party_messages.py carries its strings."""
+    from customers.third_party_messages import AXES_MESSAGES
+
+    po = {e.msgid for e in polib.pofile(str(PO)) if e.translated()}
+    assert set(AXES_MESSAGES) <= po
+
+    client.force_login(superuser)
+    page = client.get("/admin/axes/accessattempt/").content.decode()
+    assert "Inloggningsförsök" in page
+    assert "Access Attempt" not in page
+    index = client.get("/admin/").content.decode()
+    assert "Inloggningsloggar" in index
+    assert "Access logs" not in index
