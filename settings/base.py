@@ -47,7 +47,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "import_export",
     "simple_history",
-    "axes",
+    # django-axes, named in Swedish in the admin
+    "customers.login_throttling.LoginThrottlingConfig",
     "customers",
     "projects",
     "activities",

@@ -76,7 +76,8 @@ print(json.dumps({
     "SESSION_ENGINE": s.SESSION_ENGINE,
     "DATA_UPLOAD_MAX_MEMORY_SIZE": s.DATA_UPLOAD_MAX_MEMORY_SIZE,
     "FILE_UPLOAD_MAX_MEMORY_SIZE": s.FILE_UPLOAD_MAX_MEMORY_SIZE,
-    "axes_app": "axes" in s.INSTALLED_APPS,
+    # django-axes, installed under its Swedish admin name (customers/login_throttling.py)
+    "axes_app": "customers.login_throttling.LoginThrottlingConfig" in s.INSTALLED_APPS,
     "axes_middleware": "axes.middleware.AxesMiddleware" in s.MIDDLEWARE,
     "axes_enabled": getattr(s, "AXES_ENABLED", True),
     "csp": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
@@ -123,6 +124,9 @@ def test_production_limits_upload_sizes(prod_settings):
 
 
 def test_production_throttles_logins_with_axes(prod_settings):
+    from django.apps import apps
+
+    assert apps.is_installed("axes")
     assert prod_settings["axes_app"] and prod_settings["axes_middleware"]
     assert prod_settings["axes_enabled"] is True
 

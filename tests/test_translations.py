@@ -65,4 +65,7 @@ def test_login_throttling_admin_is_swedish(client, superuser):
     assert "Access Attempt" not in page
     index = client.get("/admin/").content.decode()
     assert "Inloggningsloggar" in index
+    assert "Inloggningsskydd" in index  # the app's name (customers/login_throttling.py)
     assert "Access logs" not in index
+    # The register's own app config still runs next to it (it names the admin site).
+    assert "Kundkort" in index and "Kunder" in index
