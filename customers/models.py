@@ -203,9 +203,10 @@ class Stamped(models.Model):
 
     ``created_by`` and ``updated_by`` are audit stamps: nothing looks rows up by them, so they
     have no index, and no database constraint either (``db_constraint=False``). A constraint
-    costs a check per written row at commit, about a third of a 100,000-row import's database
-    time, to guard against something that cannot happen through the application: deleting a
-    user goes through Django, whose ``on_delete=SET_NULL`` clears the stamps (tested).
+    costs a check per written row at commit (with history_user, 3.5 s, half the commit of a
+    100,000-row import) to guard against something that cannot happen through the application:
+    deleting a user goes through Django, whose ``on_delete=SET_NULL`` clears the stamps
+    (tested).
     """
 
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
