@@ -2,17 +2,18 @@
 
 Entries come from the django-simple-history tables of the customer, its addresses, contacts and
 grouping assignments, plus any source another app registers (``registry.history_sources``),
-merged newest first by one UNION query and paginated. For the page shown, each source with
-entries on the page loads its records with one query (each record carries the id of the record
-before it, from a correlated subquery) and the previous records with a second one, so a page
-takes at most 2 + 2 x (number of sources) queries, never more with more entries.
+merged newest first by one UNION query and paginated. For the page shown, every source loads
+its records on the page together with the records just before them (for the field changes) in
+one query, even when it has none on the page, so a page takes 2 + (number of sources) queries
+whatever kinds of history the customer has and however many entries there are.
 """
 
+import functools
 from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,9 +33,17 @@ SOURCE_LABELS = {
     SOURCE_SYSTEM: gettext_lazy("System"),
 }
 
-# An id that no record has: a source on the page always runs its second query, even when none
-# of its records has an earlier one (an empty IN list would skip it), so the count stays put.
+# An id that no record has: a source without entries on the page still runs its query (an empty
+# IN list would skip it), so the page's query count does not depend on the kinds of history.
 _NO_ID = [0]
+
+
+@functools.cache
+def history_model_of(model):
+    """The historical model of ``model``. ``Model.history`` builds a new manager class on every
+    access (django-simple-history's descriptor); the History tab needs the model dozens of times
+    a request, so it is looked up once per process (models do not change while it runs)."""
+    return model.history.model
 
 
 def _address_label(record):
@@ -176,7 +185,7 @@ def _compared_fields(source):
     excluded.add(source.customer_field.removesuffix("_id"))
     return [
         f
-        for f in source.model.history.model.tracked_fields
+        for f in history_model_of(source.model).tracked_fields
         if f.name not in excluded and f.attname not in excluded
     ]
 
@@ -204,7 +213,7 @@ def describe_changes(model, newer, older):
     of ``model``, bookkeeping fields left out; values shown as a person reads them."""
     excluded = ALWAYS_EXCLUDED
     changes = []
-    for model_field in model.history.model.tracked_fields:
+    for model_field in history_model_of(model).tracked_fields:
         if model_field.name in excluded or model_field.attname in excluded:
             continue
         if _raw(model_field, newer) != _raw(model_field, older):
@@ -219,26 +228,31 @@ def describe_changes(model, newer, older):
 
 
 def _entries_of_source(source, history_ids):
-    """The entries of one source on the page: two queries, whatever their number."""
-    history_model = source.model.history.model
+    """The entries of one source on the page: one query, whatever their number (also none)."""
+    history_model = history_model_of(source.model)
     related = ("history_user", *source.select_related)
     previous_id = (
         history_model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
         .order_by("-history_date", "-history_id")
         .values("history_id")[:1]
     )
-    records = list(
-        history_model.objects.filter(history_id__in=history_ids)
+    ids = history_ids or _NO_ID
+    # The records on the page and, in the same query, the record before each of them.
+    previous_of_page = (
+        history_model.objects.filter(history_id__in=ids)
+        .annotate(previous=Subquery(previous_id))
+        .values("previous")
+    )
+    loaded = list(
+        history_model.objects.filter(
+            Q(history_id__in=ids) | Q(history_id__in=Subquery(previous_of_page))
+        )
         .select_related(*related)
         .annotate(previous_history_id=Subquery(previous_id))
     )
-    previous_ids = [r.previous_history_id for r in records if r.previous_history_id]
-    previous = {
-        p.history_id: p
-        for p in history_model.objects.filter(history_id__in=previous_ids or _NO_ID).select_related(
-            *source.select_related
-        )
-    }
+    wanted = set(history_ids)
+    records = [r for r in loaded if r.history_id in wanted]
+    previous = {p.history_id: p for p in loaded}
     object_type = str(source.model._meta.verbose_name).capitalize()
     entries = {}
     for record in records:
@@ -260,7 +274,7 @@ def customer_history_queryset(customer, sources=None):
     """(source key, history id, date) of every change of the customer, newest first."""
     parts = []
     for source in sources or all_sources():
-        history_model = source.model.history.model
+        history_model = history_model_of(source.model)
         parts.append(
             history_model.objects.filter(**{source.customer_field: customer.pk})
             .annotate(source_key=Value(source.key, output_field=models.CharField()))
@@ -288,8 +302,7 @@ def customer_history_page(customer, *, page_number=1, per_page=25, show_financia
     entries = {}
     for source in sources:
         ids = [history_id for history_id, _when, key in rows if key == source.key]
-        if ids:
-            entries[source.key] = _entries_of_source(source, ids)
+        entries[source.key] = _entries_of_source(source, ids)
     page.object_list = [
         entries[key][history_id]
         for history_id, _when, key in rows

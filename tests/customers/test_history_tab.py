@@ -207,8 +207,57 @@ def test_history_tab_query_count_is_fixed(reader_client, django_assert_num_queri
 
 def _expected_queries():
     # session, user, user's permissions (2: user and group perms), customer, count, page, then
-    # two for each source with entries on the page: customer, address, contact, grouping.
-    return 7 + 2 * 4
+    # one for each history source, with or without entries on the page: customer, address,
+    # contact, grouping, and the project and activity sources those apps register.
+    from customers.selectors.history import all_sources
+
+    assert len(all_sources()) == 6
+    return 7 + len(all_sources())
+
+
+def _history_of_kind(customer, kind):
+    """Make the customer's history hold, besides its own creation, one kind of change."""
+    if kind == "address":
+        AddressFactory(customer=customer)
+    elif kind == "contact":
+        ContactFactory(customer=customer)
+    elif kind == "grouping":
+        CustomerGroupingOption.objects.create(customer=customer, option=GroupingOptionFactory())
+    elif kind == "project":
+        ProjectFactory(customer=customer)
+    elif kind == "activity":
+        ActivityFactory(customer=customer)
+    elif kind == "all":
+        for other in ("address", "contact", "grouping", "project", "activity"):
+            _history_of_kind(customer, other)
+
+
+@pytest.mark.parametrize(
+    "kind", ["customer only", "address", "contact", "grouping", "project", "activity", "all"]
+)
+def test_history_tab_query_count_does_not_depend_on_the_kinds_of_history(
+    reader_client, django_assert_num_queries, kind
+):
+    customer = CustomerFactory()
+    _history_of_kind(customer, kind)
+    reader_client.get(_url(customer))  # warm the session and permission caches
+    with django_assert_num_queries(_expected_queries()):
+        response = reader_client.get(_url(customer))
+    assert response.status_code == 200
+
+
+def test_history_entries_keep_their_previous_values_across_pages(reader_client):
+    """A change's old value comes from the record before it, also when that record is on the
+    next page (loaded in the same query as the page's records)."""
+    customer = CustomerFactory(name="Name 0")
+    for i in range(1, 30):
+        customer.name = f"Name {i}"
+        customer.save()
+    with translation.override("en"):
+        page = customer_history_page(customer, page_number=1, per_page=25)
+    changes = [(c.old, c.new) for e in page.object_list for c in e.changes if c.field == "name"]
+    assert changes[0] == ("Name 28", "Name 29")
+    assert changes[-1] == ("Name 4", "Name 5")  # "Name 4" is on page two
 
 
 def test_project_and_activity_changes_appear_through_their_registered_sources():
