@@ -2,10 +2,11 @@
 
 Entries come from the django-simple-history tables of the customer, its addresses, contacts and
 grouping assignments, plus any source another app registers (``registry.history_sources``),
-merged newest first by one UNION query and paginated. For the page shown, every source loads
-its records on the page together with the records just before them (for the field changes) in
-one query, even when it has none on the page, so a page takes 2 + (number of sources) queries
-whatever kinds of history the customer has and however many entries there are.
+merged newest first by one UNION query (which also gives each record the id of the record
+before it, by a window function) and paginated. For the page shown, every source loads its
+records on the page together with the records just before them (for the field changes) in one
+plain query, even when it has none on the page, so a page takes 2 + (number of sources)
+queries whatever kinds of history the customer has and however many entries there are.
 """
 
 import functools
@@ -13,7 +14,8 @@ from dataclasses import dataclass, field, replace
 
 from django.core.paginator import Paginator
 from django.db import models
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import F, Value, Window
+from django.db.models.functions import Lag
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -164,10 +166,12 @@ def _display(model_field, record):
         return ""
     if isinstance(model_field, models.BooleanField):
         return _("Yes") if value else _("No")
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
+    # Before the choices: a country field's choices are every country, translated, and flattening
+    # them for each value was a quarter of the History tab's time.
     if hasattr(value, "code") and hasattr(value, "name"):  # django-countries' Country
         return str(value.name)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, timezone.datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
     return str(formats.localize(value))
@@ -227,32 +231,21 @@ def describe_changes(model, newer, older):
     return changes
 
 
-def _entries_of_source(source, history_ids):
-    """The entries of one source on the page: one query, whatever their number (also none)."""
+def _entries_of_source(source, page_rows):
+    """The entries of one source on the page, from ``[(history id, previous history id)]``: one
+    plain query for the records and the records before them, whatever their number (also none)."""
     history_model = history_model_of(source.model)
     related = ("history_user", *source.select_related)
-    previous_id = (
-        history_model.objects.filter(id=OuterRef("id"), history_date__lt=OuterRef("history_date"))
-        .order_by("-history_date", "-history_id")
-        .values("history_id")[:1]
-    )
-    ids = history_ids or _NO_ID
-    # The records on the page and, in the same query, the record before each of them.
-    previous_of_page = (
-        history_model.objects.filter(history_id__in=ids)
-        .annotate(previous=Subquery(previous_id))
-        .values("previous")
-    )
-    loaded = list(
-        history_model.objects.filter(
-            Q(history_id__in=ids) | Q(history_id__in=Subquery(previous_of_page))
-        )
+    wanted = {history_id for history_id, _previous in page_rows}
+    ids = wanted | {previous for _id, previous in page_rows if previous}
+    loaded = {
+        record.history_id: record
+        for record in history_model.objects.filter(history_id__in=sorted(ids) or _NO_ID)
         .select_related(*related)
-        .annotate(previous_history_id=Subquery(previous_id))
-    )
-    wanted = set(history_ids)
-    records = [r for r in loaded if r.history_id in wanted]
-    previous = {p.history_id: p for p in loaded}
+        .order_by()
+    }
+    previous_of = dict(page_rows)
+    records = [loaded[history_id] for history_id, _previous in page_rows if history_id in loaded]
     object_type = str(source.model._meta.verbose_name).capitalize()
     entries = {}
     for record in records:
@@ -265,20 +258,28 @@ def _entries_of_source(source, history_ids):
             object_label=source.label(record),
             source=source_name,
             source_detail=detail,
-            changes=_changes(source, record, previous.get(record.previous_history_id)),
+            changes=_changes(source, record, loaded.get(previous_of[record.history_id])),
         )
     return entries
 
 
 def customer_history_queryset(customer, sources=None):
-    """(source key, history id, date) of every change of the customer, newest first."""
+    """(history id, date, source key, previous history id of the same row) of every change of
+    the customer, newest first: the previous id comes from a window over each row's records."""
     parts = []
     for source in sources or all_sources():
         history_model = history_model_of(source.model)
         parts.append(
             history_model.objects.filter(**{source.customer_field: customer.pk})
-            .annotate(source_key=Value(source.key, output_field=models.CharField()))
-            .values_list("history_id", "history_date", "source_key")
+            .annotate(
+                source_key=Value(source.key, output_field=models.CharField()),
+                previous_id=Window(
+                    Lag("history_id"),
+                    partition_by=[F("id")],
+                    order_by=[F("history_date").asc(), F("history_id").asc()],
+                ),
+            )
+            .values_list("history_id", "history_date", "source_key", "previous_id")
             .order_by()
         )
     first, *rest = parts
@@ -301,11 +302,11 @@ def customer_history_page(customer, *, page_number=1, per_page=25, show_financia
     rows = list(page.object_list)
     entries = {}
     for source in sources:
-        ids = [history_id for history_id, _when, key in rows if key == source.key]
-        entries[source.key] = _entries_of_source(source, ids)
+        page_rows = [(hid, previous) for hid, _when, key, previous in rows if key == source.key]
+        entries[source.key] = _entries_of_source(source, page_rows)
     page.object_list = [
         entries[key][history_id]
-        for history_id, _when, key in rows
+        for history_id, _when, key, _previous in rows
         if history_id in entries.get(key, {})
     ]
     return page
