@@ -380,3 +380,12 @@ def test_deleting_a_user_clears_their_stamps_and_history_user(superuser):
     assert not Address.history.filter(history_user_id=importer_id).exists()
     # The records themselves stay: the history keeps what happened, without the user.
     assert customer.history.filter(history_type="+").exists()
+
+
+def test_country_change_shows_country_names():
+    customer = CustomerFactory(country="SE")
+    customer.country = "NO"
+    customer.save()
+    with translation.override("en"):
+        entry = customer_history_page(customer).object_list[0]
+    assert ("country", "Sweden", "Norway") in [(c.field, c.old, c.new) for c in entry.changes]
