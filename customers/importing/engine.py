@@ -31,7 +31,8 @@ from simple_history.utils import bulk_update_with_history
 from ..history import SOURCE_IMPORT, change_source, current_source
 from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
 from ..permissions import is_restricted_to_own, may_edit_customers
-from . import bulk, parallel
+from .. import bulk
+from . import parallel
 from . import values as v
 from .columns import COLUMN_BY_KEY
 from .lookups import CHUNK, Lookups, Pending
