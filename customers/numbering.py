@@ -8,6 +8,8 @@ are already taken: typed by a user, imported with the number given, or reserved 
 importer, the project services and the scale seed all number through it.
 """
 
+from django.db.models import Max
+
 from .models import NumberSequence
 
 # Candidate numbers checked against the table with one query, beyond those asked for.
@@ -17,12 +19,14 @@ CUSTOMER_SERIES = "customer"
 PROJECT_SERIES = "project"
 
 
-def take_numbers(series, count, *, model, start, reserved=(), field="number"):
+def take_numbers(series, count, *, model, start, reserved=(), field="number", after_highest=False):
     """Reserve ``count`` free numbers of ``series`` and return them in ascending order.
 
     ``model.field`` is where numbers are taken; ``start`` is the first number of a series that
-    has no sequence row yet. Call inside a transaction: the sequence row stays locked until it
-    ends, and the numbers are the caller's only if it commits.
+    has no sequence row yet. ``after_highest`` starts above the highest number taken (a block
+    of consecutive numbers, as the scale seed wants) instead of filling gaps. Call inside a
+    transaction: the sequence row stays locked until it ends, and the numbers are the caller's
+    only if it commits.
     """
     if count <= 0:
         return []
@@ -30,6 +34,9 @@ def take_numbers(series, count, *, model, start, reserved=(), field="number"):
     sequence = NumberSequence.objects.select_for_update().get(key=series)
     numbers = []
     candidate = sequence.next_value
+    if after_highest:
+        highest = model._default_manager.aggregate(highest=Max(field))["highest"]
+        candidate = max(candidate, (highest or 0) + 1)
     while len(numbers) < count:
         end = candidate + (count - len(numbers)) + _LOOKAHEAD
         lookup = {f"{field}__gte": candidate, f"{field}__lt": end}

@@ -45,12 +45,15 @@ def _inactive_error(option):
 
 
 @transaction.atomic
-def customer_set_grouping_options(*, customer, user, options):
+def customer_set_grouping_options(*, customer, user, options, bump_version=True):
     """Give ``customer`` exactly ``options`` (an iterable of GroupingOption).
 
     Raises ``ValidationError`` when two options of a single-choice category are given, or
     when an option that is not held yet is inactive (or its category is). Options the
-    customer keeps are left alone, so their history shows no change. Returns
+    customer keeps are left alone, so their history shows no change. A change makes the
+    customer one version newer, as the bulk actions and the importer do, so a form opened
+    before cannot save the old options back; ``bump_version=False`` when the caller saves the
+    customer as a new version in the same transaction (the settings tab). Returns
     ``(added, removed)``, the options added and removed.
     """
     list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
@@ -79,6 +82,8 @@ def customer_set_grouping_options(*, customer, user, options):
         user=user,
     )
     _create_rows([(customer.pk, option.pk) for option in new], user=user)
+    if bump_version and (new or removed):
+        versioning.bump_rows(Customer.objects.filter(pk=customer.pk), user=user)
     return new, removed
 
 
