@@ -50,23 +50,35 @@ def _defaults(model, now):
     return defaults
 
 
-def insert(model, items, build, *, user, now=None, history=True, reason=None):
+def insert(model, items, build, *, user, now=None, history=True, reason=None, on_history=None):
     """Insert a row for each of ``items`` and return their ids in order.
 
     ``history`` writes each row's "+" history record, marked with ``reason`` (by default the
     current change source) and ``user``. The scale seed passes ``history=False``: seeded rows
-    have no past to show.
+    have no past to show. ``on_history()`` is called when the history records start (a
+    progress report).
     """
     if not items:
         return []
     now = now or timezone.now()
     reason = (reason if reason is not None else current_source())[:REASON_LENGTH]
     if connection.vendor == "postgresql":
-        return _copy_insert(model, items, build, user=user, reason=reason, now=now, history=history)
+        return _copy_insert(
+            model,
+            items,
+            build,
+            user=user,
+            reason=reason,
+            now=now,
+            history=history,
+            on_history=on_history,
+        )
     ids = []
     for start in range(0, len(items), BATCH):
         objs = [model(**build(item)) for item in items[start : start + BATCH]]
         if history:
+            if on_history is not None:
+                on_history()
             bulk_create_with_history(
                 objs,
                 model,
@@ -87,7 +99,7 @@ def _pg_type(field):
     return {"timestamp with time zone": "timestamptz"}.get(name, name)
 
 
-def _copy_insert(model, items, build, *, user, reason, now, history):
+def _copy_insert(model, items, build, *, user, reason, now, history, on_history):
     defaults = _defaults(model, now)
     columns = list(defaults)
     # A row's values in column order: its own over the defaults (a C-level dict merge and
@@ -119,6 +131,8 @@ def _copy_insert(model, items, build, *, user, reason, now, history):
                     values.append(value)
         if not history:
             return ids
+        if on_history is not None:
+            on_history()
         history_model = model.history.model
         history_types = types + [
             "timestamptz",

@@ -60,9 +60,14 @@ class Writer:
             batch = items[start : start + INSERT_BATCH]
             self._report(phase, start, total)
             ids += bulk.insert(
-                model, batch, build, user=self.user, reason=self.reason, now=self.now
+                model,
+                batch,
+                build,
+                user=self.user,
+                reason=self.reason,
+                now=self.now,
+                on_history=lambda start=start: self._report("history", start, total),
             )
-            self._report("history", start + len(batch), total)
         self._report(phase, total, total)
         return ids
 
