@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.utils.translation import get_language
 from import_export import fields, resources
 
+from . import rules
 from .exports import escape_cell
 from .importing.columns import COLUMNS
 from .models import Address, Contact, Customer, CustomerGroupingOption
@@ -64,25 +65,27 @@ def template_rows():
     return [[EXAMPLE_ROW[column.key] for column in COLUMNS]]
 
 
+def _lookup_name(value):
+    """How a look-up is written in a file: a user by username, a currency by code, the rest
+    by name (as the importer reads them back)."""
+    if hasattr(value, "get_username"):
+        return value.get_username()
+    return getattr(value, "code", None) or value.name
+
+
 def _customer_cells(customer):
-    return [
-        customer.number,
-        customer.name,
-        customer.organisation_number,
-        customer.vat_number,
-        str(customer.country),
-        customer.website,
-        customer.email,
-        customer.industry.name if customer.industry_id else "",
-        customer.owner.get_username() if customer.owner_id else "",
-        customer.payment_term.name if customer.payment_term_id else "",
-        customer.invoice_template.name if customer.invoice_template_id else "",
-        customer.price_list.name if customer.price_list_id else "",
-        customer.currency.code if customer.currency_id else "",
-        customer.einvoice_address,
-        customer.einvoice_operator.name if customer.einvoice_operator_id else "",
-        customer.description,
-    ]
+    """The customer's own columns (``rules.CUSTOMER_IMPORT_FIELDS``, the order of
+    ``COLUMNS``)."""
+    cells = []
+    for name in rules.CUSTOMER_IMPORT_FIELDS:
+        if name in rules.CUSTOMER_LOOKUP_FIELDS:
+            has_value = getattr(customer, f"{name}_id") is not None
+            cells.append(_lookup_name(getattr(customer, name)) if has_value else "")
+        elif name == "country":
+            cells.append(str(customer.country))
+        else:
+            cells.append(getattr(customer, name))
+    return cells
 
 
 def _address_cells(address):

@@ -15,10 +15,9 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db import connection
-from django.db.models import Max
 from django.utils import timezone
 
+from . import bulk
 from .models import (
     Address,
     Contact,
@@ -31,10 +30,10 @@ from .models import (
     Industry,
     InvoiceLanguage,
     InvoiceTemplate,
-    NumberSequence,
     PaymentTerm,
     PriceList,
 )
+from .numbering import CUSTOMER_SERIES, take_numbers
 
 MARKER_KEY = "seed_scale"  # NumberSequence row: next_value = scale customers seeded so far
 CHUNK_SIZE = 1000  # customers per transaction; each chunk has one "heavy" customer
@@ -510,66 +509,21 @@ def owner_names(count):
 
 
 class RowWriter:
-    """Insert many rows fast and return their ids, in the order given.
-
-    PostgreSQL: ids are taken from the table's sequence, then the rows are streamed with COPY.
-    Elsewhere: ``bulk_create`` (SQLite returns the ids it assigned).
-    """
-
-    def __init__(self):
-        self.is_postgres = connection.vendor == "postgresql"
+    """Insert many rows fast and return their ids, in the order given: ``customers.bulk``,
+    the importer's writer (COPY on PostgreSQL, ``bulk_create`` elsewhere), without history
+    records (seeded data has no past). ``columns`` name the values of each row (a tuple);
+    the model's other columns get their defaults."""
 
     def insert(self, model, columns, rows):
         rows = list(rows)
-        if not rows:
-            return []
-        columns, rows = self._complete(model, tuple(columns), rows)
-        if not self.is_postgres:
-            objs = model._default_manager.bulk_create(
-                [model(**dict(zip(columns, row, strict=True))) for row in rows], batch_size=500
-            )
-            return [obj.pk for obj in objs]
-        table = model._meta.db_table
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [connection.ops.quote_name(table), len(rows)],
-            )
-            ids = [r[0] for r in cursor.fetchall()]
-            names = ", ".join(connection.ops.quote_name(c) for c in ("id", *columns))
-            raw = cursor.cursor  # the psycopg 3 cursor under Django's wrapper
-            with raw.copy(f"COPY {connection.ops.quote_name(table)} ({names}) FROM STDIN") as cp:
-                for pk, row in zip(ids, rows, strict=True):
-                    cp.write_row((pk, *row))
-        return ids
-
-    @staticmethod
-    def _complete(model, columns, rows):
-        """Add the model's other columns with their defaults, so new fields need no change here.
-
-        Fields added to a model later (a flag, a created_by) get their default, NULL when
-        nullable, or now for timestamps; anything else is a mistake and fails loudly.
-        """
-        extra, values = [], []
-        for f in model._meta.concrete_fields:
-            if f.primary_key or f.attname in columns:
-                continue
-            if f.has_default():
-                value = f.get_default()
-            elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-                value = NOW
-            elif f.null:
-                value = None
-            elif f.empty_strings_allowed and f.blank:
-                value = ""
-            else:
-                raise ValueError(f"seed_scale does not fill {model.__name__}.{f.name}")
-            extra.append(f.attname)
-            values.append(value)
-        if not extra:
-            return columns, rows
-        tail = tuple(values)
-        return columns + tuple(extra), [row + tail for row in rows]
+        return bulk.insert(
+            model,
+            rows,
+            lambda row: dict(zip(columns, row, strict=True)),
+            user=None,
+            now=NOW,
+            history=False,
+        )
 
 
 def spread(total, count, heavy):
@@ -726,19 +680,6 @@ def ensure_lookups(customers=CUSTOMERS_PER_OWNER):
     return found
 
 
-def take_numbers(key, count, model, field_name, start_default):
-    """Reserve ``count`` consecutive numbers of the series ``key`` and advance it past them."""
-    seq = NumberSequence.objects.select_for_update().filter(key=key).first()
-    highest = model._default_manager.aggregate(m=Max(field_name))["m"] or 0
-    first = max(start_default, highest + 1, seq.next_value if seq else 0)
-    if seq is None:
-        NumberSequence.objects.create(key=key, next_value=first + count)
-    else:
-        seq.next_value = first + count
-        seq.save(update_fields=["next_value"])
-    return first
-
-
 # ---------------------------------------------------------------- the customer part
 
 
@@ -759,8 +700,12 @@ def random_past(rng, days):
 
 def seed_customers(writer, lookups, *, index, count, rng):
     """Write ``count`` customers (the scale's ``index``-th onwards) with their rows."""
-    first_number = take_numbers(
-        "customer", count, Customer, "number", settings.KUNDKORT_CUSTOMER_NUMBER_START
+    numbers = take_numbers(
+        CUSTOMER_SERIES,
+        count,
+        model=Customer,
+        start=settings.KUNDKORT_CUSTOMER_NUMBER_START,
+        after_highest=True,
     )
     countries = rng.choices(
         [c for c, _w in COUNTRY_WEIGHTS], weights=[w for _c, w in COUNTRY_WEIGHTS], k=count
@@ -791,7 +736,7 @@ def seed_customers(writer, lookups, *, index, count, rng):
         has_billing = rng.random() < 0.6
         customer_rows.append(
             (
-                first_number + i,
+                numbers[i],
                 name,
                 org,
                 vat_number(country, org),

@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
-from customers.scale_seed import NOW, PROJECTS_PER_CUSTOMER, plan, take_numbers
+from customers.numbering import PROJECT_SERIES, take_numbers
+from customers.scale_seed import NOW, PROJECTS_PER_CUSTOMER, plan
 
 from .models import Project, ProjectNote, SalesStatus
 
@@ -75,14 +76,17 @@ def seed_projects(writer, lookups, statuses, chunk, *, rng):
     count = len(chunk.customer_ids)
     counts = plan("projects", count * PROJECTS_PER_CUSTOMER, count, 0)
     total = sum(counts)
-    first_number = 0
-    if total:
-        first_number = take_numbers(
-            "project", total, Project, "number", settings.KUNDKORT_PROJECT_NUMBER_START
+    numbers = iter(
+        take_numbers(
+            PROJECT_SERIES,
+            total,
+            model=Project,
+            start=settings.KUNDKORT_PROJECT_NUMBER_START,
+            after_highest=True,
         )
+    )
     today = NOW.date()
     rows, owner_of = [], []
-    number = first_number
     for i, n in enumerate(counts):
         contacts = chunk.contacts[i]
         for _k in range(n):
@@ -94,7 +98,7 @@ def seed_projects(writer, lookups, statuses, chunk, *, rng):
             owner = rng.choice(lookups.owners)
             rows.append(
                 (
-                    number,
+                    next(numbers),
                     rng.choice(PROJECT_NAMES).format(year=created.year),
                     chunk.customer_ids[i],
                     rng.choice(contacts)[0] if contacts and rng.random() < 0.8 else None,
@@ -117,7 +121,6 @@ def seed_projects(writer, lookups, statuses, chunk, *, rng):
                 )
             )
             owner_of.append(i)
-            number += 1
     ids = writer.insert(
         Project,
         (

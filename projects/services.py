@@ -15,12 +15,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from customers.models import NumberSequence
+from customers.numbering import PROJECT_SERIES, take_number
 from customers.services import versioning
 
 from .models import Project, ProjectNote, SalesStatus
 
-PROJECT_SEQUENCE = "project"
+PROJECT_SEQUENCE = PROJECT_SERIES
 
 # Fields project_update may change; everything else goes through its own service.
 UPDATABLE_FIELDS = [
@@ -50,16 +50,9 @@ def default_sales_status():
 
 def next_project_number():
     """Take the next free project number; the sequence row is locked until the transaction ends."""
-    sequence, _created = NumberSequence.objects.select_for_update().get_or_create(
-        key=PROJECT_SEQUENCE, defaults={"next_value": settings.KUNDKORT_PROJECT_NUMBER_START}
+    return take_number(
+        PROJECT_SEQUENCE, model=Project, start=settings.KUNDKORT_PROJECT_NUMBER_START
     )
-    number = sequence.next_value
-    # A number typed by hand may already have taken the sequence's next value.
-    while Project.objects.filter(number=number).exists():
-        number += 1
-    sequence.next_value = number + 1
-    sequence.save(update_fields=["next_value"])
-    return number
 
 
 def _apply_status(project, status, *, today, previous_status=None):

@@ -4,7 +4,7 @@ A row's validators (phone numbers, organisation and VAT numbers, web addresses) 
 functions of the cell and a country, and they are over a third of the planning time. For a
 large file the planner forks a helper that runs them for the second half of the rows while the
 planner loads the database and plans the first half. The helper sends back a memo
-``{(kind, value, country): stored value}`` (``Planner.validated``'s memo); the planner uses an
+keyed by ``cells.cache_key`` (the planner's ``CellValidator`` memo); the planner uses an
 entry only when its own country for the cell is the same, so the result is exactly what
 validating in one process gives. Failures are not memoised: the planner validates those cells
 itself, so every error message is made where the user's language is active. The helper never
@@ -19,66 +19,55 @@ import os
 from django.conf import settings
 from django.core.exceptions import ValidationError
 
+from . import cells as cells_module
 from . import values as v
 
 logger = logging.getLogger(__name__)
 
-PHONE, ORGANISATION, VAT, WEBSITE = "phone", "org", "vat", "web"
 HELPER_TIMEOUT = 300  # seconds; far longer than the helper needs for the largest file
 
 
-def _guess_country(cells, key):
-    """The country the planner will most likely use for ``key`` ("SE" when nothing says);
-    keyed as ``Planner.validated`` keys it."""
-    for column in ("address_country", "country") if key == "address" else ("country",):
+def _guess_country(cells, reads):
+    """The country the planner will most likely read a cell with ("SE" when nothing says)."""
+    columns = (
+        ("address_country", "country") if reads == cells_module.ADDRESS_COUNTRY else ("country",)
+    )
+    for column in columns:
         if cells.get(column):
             try:
-                return "=" + v.clean_country(cells[column])
+                return v.clean_country(cells[column])
             except ValidationError:
                 pass
-    return "=SE"
+    return "SE"
 
 
 def validate_rows(keys, rows):
-    """The memo for ``rows``: every cell its validator accepts, keyed by kind, value, country."""
+    """The memo for ``rows``: every cell its validator accepts, keyed by ``cells.cache_key``
+    exactly as the planner's ``CellValidator`` looks it up."""
     memo = {}
     wanted = [
-        key
-        for key in (
-            "organisation_number",
-            "vat_number",
-            "website",
-            "contact_phone",
-            "contact_mobile",
-        )
+        (key, *cells_module.VALIDATED_COLUMNS[key])
+        for key in cells_module.VALIDATED_COLUMNS
         if key in keys
     ]
     if not wanted:
         return memo
+    cache_key = cells_module.cache_key
     for _row, values in rows:
         cells = dict(zip(keys, values, strict=False))
-        customer_country = None
-        address_country = None
-        for key in wanted:
+        countries = {}
+        for key, kind, clean, reads in wanted:
             value = cells.get(key)
             if not value:
                 continue
             try:
-                if key == "organisation_number":
-                    customer_country = customer_country or _guess_country(cells, "customer")
-                    memo_key = (ORGANISATION, value, customer_country)
-                    result = v.clean_organisation_number(value, customer_country[1:])
-                elif key == "vat_number":
-                    customer_country = customer_country or _guess_country(cells, "customer")
-                    memo_key = (VAT, value, customer_country)
-                    result = v.clean_vat_number(value, customer_country[1:])
-                elif key == "website":
-                    memo_key = (WEBSITE, value, "")
-                    result = v.clean_website(value)
+                if reads is None:
+                    memo_key, result = cache_key(kind, value, cells_module.NO_COUNTRY), clean(value)
                 else:
-                    address_country = address_country or _guess_country(cells, "address")
-                    memo_key = (PHONE, value, address_country)
-                    result = v.clean_phone(value, address_country[1:])
+                    country = countries.get(reads)
+                    if country is None:
+                        country = countries[reads] = _guess_country(cells, reads)
+                    memo_key, result = cache_key(kind, value, country), clean(value, country)
             except ValidationError:
                 continue
             memo[memo_key] = result

@@ -1,42 +1,35 @@
-"""Writes of a customer's addresses: the head office and default billing invariants live here.
+"""Writes of a customer's addresses, one at a time, on the rules of ``customers/rules.py``.
 
-Invariants (DESIGN.md section 3), held together with the database constraints on ``Address``:
-
-- a customer with addresses has exactly one head office; the first address becomes it;
-- at most one default billing address, and it is flagged billing; the first billing address
-  becomes the default, and when the default stops being billing another takes its place.
-
-Every function locks the customer row first (``select_for_update``), so two requests that
-touch the same customer's addresses run one after the other on PostgreSQL and each sees the
-other's result. Rows are saved one by one through the ORM (never ``QuerySet.update()``) so
-django-simple-history writes a history row, with ``history_user`` set, for each change.
+The head office and default billing rules live in ``customers/rules.py`` (the importer calls
+the same functions). Every function here locks the customer row first
+(``select_for_update``), so two requests that touch the same customer's addresses run one
+after the other on PostgreSQL and each sees the other's result; then it loads the customer's
+addresses, lets the rule set their flags and saves the rows that changed. Rows are saved one
+by one through the ORM (never ``QuerySet.update()``) so django-simple-history writes a history
+row, with ``history_user`` set, for each change.
 """
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import Address, Contact, Customer
 from ..validators import normalise_phone
 from . import versioning
 
 # Fields an edit form may change with ``address_update``.
-EDITABLE_FIELDS = (
-    "line1",
-    "line2",
-    "postal_code",
-    "city",
-    "country",
-    "phone",
-    "is_postal",
-    "is_visiting",
-    "is_billing",
-)
+EDITABLE_FIELDS = rules.ADDRESS_FIELDS
 
 
 def lock_customer(customer):
     """Lock the customer row for the rest of the transaction and return it fresh."""
     return Customer.objects.select_for_update().get(pk=customer.pk)
+
+
+def _addresses(customer):
+    """The customer's addresses, locked, in the order they were added (the rules' order)."""
+    return list(Address.objects.select_for_update().filter(customer=customer).order_by("id"))
 
 
 def _save(instance, *, user, bump=True):
@@ -48,35 +41,12 @@ def _save(instance, *, user, bump=True):
     instance.save()
 
 
-def _clear_head_office(customer, *, user, except_pk=None):
-    for other in (
-        Address.objects.select_for_update()
-        .filter(customer=customer, is_head_office=True)
-        .exclude(pk=except_pk)
-    ):
-        other.is_head_office = False
-        _save(other, user=user)
-
-
-def _clear_default_billing(customer, *, user, except_pk=None):
-    for other in (
-        Address.objects.select_for_update()
-        .filter(customer=customer, is_default_billing=True)
-        .exclude(pk=except_pk)
-    ):
-        other.is_default_billing = False
-        _save(other, user=user)
-
-
-def _promote_default_billing(customer, *, user, except_pk=None):
-    """Make the first remaining billing address the default when there is none."""
-    addresses = Address.objects.select_for_update().filter(customer=customer).exclude(pk=except_pk)
-    if addresses.filter(is_default_billing=True).exists():
-        return
-    candidate = addresses.filter(is_billing=True).order_by("-is_head_office", "id").first()
-    if candidate is not None:
-        candidate.is_default_billing = True
-        _save(candidate, user=user)
+def _save_in_order(rows, previous, *, user):
+    """Save ``rows`` (the caller's address and the others a rule changed), those that lose a
+    flag first: the database allows one head office and one default billing address per
+    customer at any moment (``rules.lowered_first``)."""
+    for address in rules.lowered_first(rows, previous):
+        _save(address, user=user)
 
 
 def _normalise(address):
@@ -109,12 +79,11 @@ def address_create(
     """Add an address to ``customer`` and return it.
 
     The customer's first address becomes the head office whatever ``is_head_office`` says;
-    ``is_head_office=True`` on a later address moves the head office to it. The first billing
-    address becomes the customer's default billing address.
+    ``is_head_office=True`` on a later address moves the head office to it. A billing address
+    becomes the default billing address only when the customer has none (``rules.add_address``).
     """
     customer = lock_customer(customer)
-    existing = Address.objects.filter(customer=customer)
-    has_addresses = existing.exists()
+    addresses = _addresses(customer)
     address = Address(
         customer=customer,
         line1=line1,
@@ -126,19 +95,15 @@ def address_create(
         is_postal=bool(is_postal),
         is_visiting=bool(is_visiting),
         is_billing=bool(is_billing),
-        is_head_office=bool(is_head_office) or not has_addresses,
         created_by=user,
         updated_by=user,
     )
     _normalise(address)
-    address.is_default_billing = (
-        address.is_billing and not existing.filter(is_default_billing=True).exists()
-    )
+    previous = rules.flags(addresses)
+    changed = rules.add_address(addresses, address, make_head_office=bool(is_head_office))
     # Validate before touching other rows, ignoring the flags that are about to move.
     address.full_clean(validate_constraints=False)
-    if address.is_head_office and has_addresses:
-        _clear_head_office(customer, user=user)
-    _save(address, user=user, bump=False)
+    _save_in_order([*changed, address], previous, user=user)
     return address
 
 
@@ -149,7 +114,7 @@ def address_update(*, address, user, expected_version, is_head_office=None, **fi
     ``fields`` are among ``EDITABLE_FIELDS``. ``is_head_office=True`` also makes it the head
     office; the head office itself cannot be unset here (another address must take its place,
     see ``address_make_head_office``). Taking the billing flag off the default billing address
-    makes the next billing address the default.
+    passes the default to another billing address (``rules.set_billing``).
     """
     unknown = set(fields) - set(EDITABLE_FIELDS)
     if unknown:
@@ -158,30 +123,28 @@ def address_update(*, address, user, expected_version, is_head_office=None, **fi
     address = versioning.lock_for_update(Address, pk=address.pk, expected_version=expected_version)
     if address.customer_id != customer.pk:
         raise ValidationError(_("The address belongs to another customer."))
-    if is_head_office is False and address.is_head_office:
-        raise ValidationError(
-            {
-                "is_head_office": _(
-                    "The head office stays until another address is made head office."
-                )
-            }
-        )
+    rules.check_keeps_head_office(address, is_head_office=is_head_office)
+    addresses = [address if a.pk == address.pk else a for a in _addresses(customer)]
+    previous = rules.flags(addresses)
+    is_billing = fields.pop("is_billing", address.is_billing)
     for name, value in fields.items():
         setattr(address, name, value)
     address.updated_by = user
     _normalise(address)
-    if not address.is_billing:
-        address.is_default_billing = False
-    elif not Address.objects.filter(customer=customer, is_default_billing=True).exists():
-        address.is_default_billing = True
+    changed = rules.set_billing(addresses, address, is_billing)
     address.full_clean(validate_constraints=False)
     if is_head_office and not address.is_head_office:
-        _clear_head_office(customer, user=user, except_pk=address.pk)
-        address.is_head_office = True
-    _save(address, user=user)
-    if not address.is_default_billing:
-        _promote_default_billing(customer, user=user)
+        changed += rules.move_head_office(addresses, address)
+    _save_in_order([address, *(a for a in changed if a is not address)], previous, user=user)
     return address
+
+
+def _locked(addresses, address):
+    """``address`` as loaded (and locked) among the customer's ``addresses``."""
+    for candidate in addresses:
+        if candidate.pk == address.pk:
+            return candidate
+    raise Address.DoesNotExist("The address is not one of the customer's.")
 
 
 @transaction.atomic
@@ -192,33 +155,30 @@ def address_make_head_office(*, address, user):
     turn and leave exactly one head office.
     """
     customer = lock_customer(address.customer)
-    address = Address.objects.select_for_update().get(pk=address.pk, customer=customer)
+    addresses = _addresses(customer)
+    address = _locked(addresses, address)
     if address.is_head_office:
         return address
-    # The old flag is cleared (and saved) before the new one is set: the partial unique
-    # index allows only one head office per customer at any moment.
-    _clear_head_office(customer, user=user, except_pk=address.pk)
-    address.is_head_office = True
+    previous = rules.flags(addresses)
+    changed = rules.move_head_office(addresses, address)
     address.updated_by = user
-    _save(address, user=user)
+    _save_in_order([*changed, address], previous, user=user)
     return address
 
 
 @transaction.atomic
 def address_set_default_billing(*, address, user):
-    """Make ``address`` (which must be flagged billing) the customer's default billing address."""
+    """Make ``address`` (which must be flagged billing) the customer's default billing address:
+    the user's choice, which later addresses do not override."""
     customer = lock_customer(address.customer)
-    address = Address.objects.select_for_update().get(pk=address.pk, customer=customer)
-    if not address.is_billing:
-        raise ValidationError(
-            _("Only a billing address can be the default billing address."), code="not_billing"
-        )
+    addresses = _addresses(customer)
+    address = _locked(addresses, address)
     if address.is_default_billing:
         return address
-    _clear_default_billing(customer, user=user, except_pk=address.pk)
-    address.is_default_billing = True
+    previous = rules.flags(addresses)
+    changed = rules.set_default_billing(addresses, address)
     address.updated_by = user
-    _save(address, user=user)
+    _save_in_order([*changed, address], previous, user=user)
     return address
 
 
@@ -233,33 +193,26 @@ def address_delete(*, address, user, new_head_office=None, move_contacts_to=None
     they keep no address. Returns the number of contacts moved.
     """
     customer = lock_customer(address.customer)
-    address = Address.objects.select_for_update().get(pk=address.pk, customer=customer)
-    others = Address.objects.select_for_update().filter(customer=customer).exclude(pk=address.pk)
+    addresses = _addresses(customer)
+    address = _locked(addresses, address)
+    others = [a for a in addresses if a is not address]
 
     def _other(candidate, field):
         if candidate is None:
             return None
-        if candidate.pk == address.pk or not others.filter(pk=candidate.pk).exists():
-            raise ValidationError(
-                {field: _("Choose another address of the same customer.")}, code="invalid_choice"
-            )
-        return others.get(pk=candidate.pk)
+        for other in others:
+            if other.pk == candidate.pk:
+                return other
+        raise ValidationError(
+            {field: _("Choose another address of the same customer.")}, code="invalid_choice"
+        )
 
     new_head_office = _other(new_head_office, "new_head_office")
     move_contacts_to = _other(move_contacts_to, "move_contacts_to")
-    if address.is_head_office and others.exists() and new_head_office is None:
-        raise ValidationError(
-            {
-                "new_head_office": _(
-                    "The head office can be deleted only when another address becomes the "
-                    "head office."
-                )
-            },
-            code="head_office_needs_replacement",
-        )
     if not address.is_head_office:
         new_head_office = None  # nothing to replace; the head office stays where it is
-    target = move_contacts_to or new_head_office or others.filter(is_head_office=True).first()
+    target = move_contacts_to or new_head_office or rules.head_office_of(others)
+    changed = rules.remove_address(addresses, address, new_head_office=new_head_office)
 
     moved = 0
     for contact in Contact.objects.filter(address=address).select_for_update():
@@ -271,14 +224,9 @@ def address_delete(*, address, user, new_head_office=None, move_contacts_to=None
         contact.save(update_fields=["address", "version", "updated_by", "updated_at"])
         moved += 1
 
-    was_default_billing = address.is_default_billing
     address._history_user = user
     address.delete()
-    if new_head_office is not None:
-        new_head_office.refresh_from_db()
-        new_head_office.is_head_office = True
-        new_head_office.updated_by = user
-        _save(new_head_office, user=user)
-    if was_default_billing:
-        _promote_default_billing(customer, user=user)
+    for other in changed:  # they only gain a flag, now free
+        other.updated_by = user
+        _save(other, user=user)
     return moved

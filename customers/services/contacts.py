@@ -11,25 +11,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from .. import rules
 from ..models import Address, Contact, Customer
 from ..validators import normalise_phone
 from . import versioning
 
 # Fields an edit form may change with ``contact_update``.
-EDITABLE_FIELDS = (
-    "address",
-    "first_name",
-    "last_name",
-    "title",
-    "role",
-    "email",
-    "phone",
-    "mobile",
-    "language",
-    "email_allowed",
-    "notes",
-    "is_active",
-)
+EDITABLE_FIELDS = rules.CONTACT_FIELDS
 
 
 def normalise_email(value):
@@ -103,7 +91,8 @@ def contact_create(
     """
     _lock_customer(customer.pk)
     if address is None:
-        address = Address.objects.filter(customer=customer, is_head_office=True).first()
+        head_office = Address.objects.filter(customer=customer, is_head_office=True).first()
+        address = rules.contact_address(address, head_office)
     contact = Contact(
         customer=customer,
         address=address,

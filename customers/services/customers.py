@@ -1,9 +1,7 @@
 """Writes of customers: create (with the number sequence), update, (in)activate, delete.
 
-Customer numbers come from the ``NumberSequence`` row with key ``"customer"``. The row is
-locked with ``select_for_update`` for the rest of the transaction, so two creations at once on
-PostgreSQL take turns and never get the same number; numbers already taken (typed by a user,
-or imported) are skipped. A number typed by the user is kept when it is free.
+Customer numbers come from ``customers/numbering.py`` (the series ``"customer"``), the same
+function the importer numbers with; a number typed by the user is kept when it is free.
 """
 
 from collections import Counter
@@ -14,62 +12,20 @@ from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
-from ..models import Customer, NumberSequence
+from .. import rules
+from ..models import Customer
+from ..numbering import CUSTOMER_SERIES, take_number
 from . import versioning
 
-CUSTOMER_SEQUENCE = "customer"
-
 # Fields ``customer_create`` and ``customer_update`` accept.
-CUSTOMER_FIELDS = (
-    "number",
-    "name",
-    "organisation_number",
-    "vat_number",
-    "country",
-    "website",
-    "email",
-    "industry",
-    "owner",
-    "description",
-    "show_description",
-    "payment_term",
-    "invoice_template",
-    "price_list",
-    "currency",
-    "invoice_language",
-    "overdue_interest",
-    "einvoice_address",
-    "einvoice_operator",
-)
-
-# How many candidate numbers are checked with one query when skipping taken numbers.
-_SKIP_BATCH = 500
-
-
-def _lock_sequence(key, start):
-    """Return the sequence row locked for this transaction, creating it at ``start``."""
-    NumberSequence.objects.get_or_create(key=key, defaults={"next_value": start})
-    return NumberSequence.objects.select_for_update().get(key=key)
+CUSTOMER_FIELDS = rules.CUSTOMER_FIELDS
 
 
 def next_customer_number():
     """Take the next free customer number (call inside a transaction; the row stays locked)."""
-    sequence = _lock_sequence(CUSTOMER_SEQUENCE, settings.KUNDKORT_CUSTOMER_NUMBER_START)
-    candidate = sequence.next_value
-    while True:
-        batch_end = candidate + _SKIP_BATCH
-        taken = set(
-            Customer.objects.filter(number__gte=candidate, number__lt=batch_end).values_list(
-                "number", flat=True
-            )
-        )
-        while candidate in taken:
-            candidate += 1
-        if candidate < batch_end:
-            break
-    sequence.next_value = candidate + 1
-    sequence.save(update_fields=["next_value"])
-    return candidate
+    return take_number(
+        CUSTOMER_SERIES, model=Customer, start=settings.KUNDKORT_CUSTOMER_NUMBER_START
+    )
 
 
 def _number_taken_error(number):
@@ -87,9 +43,7 @@ def _number_taken_error(number):
 
 
 def _unknown_fields(fields):
-    unknown = set(fields) - set(CUSTOMER_FIELDS)
-    if unknown:
-        raise TypeError(f"Unknown customer fields: {', '.join(sorted(unknown))}")
+    rules.unknown_fields(fields, CUSTOMER_FIELDS)
 
 
 @transaction.atomic

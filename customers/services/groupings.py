@@ -1,125 +1,59 @@
 """Writes to a customer's grouping options: on one customer's settings tab and in bulk.
 
-The rule "at most one option per single-choice category" lives here, so the settings tab, the
-report's bulk actions and the importer keep it alike. Every change of the through table leaves
-a history row (who, when, where from), also the bulk ones, which bypass ``save()``.
+The rule "at most one option per single-choice category" lives in ``customers/rules.py``
+(``doubled_single_choice``, ``replaced_options``), which the importer calls too. Every change
+of the through table leaves a history record (who, when, where from), also the bulk ones,
+written by ``customers/bulk.py``.
 """
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
-from django.db.models import Exists, F, OuterRef
-from django.utils import timezone
+from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
-from .. import history
+from .. import bulk, history, rules
 from ..models import Customer, CustomerGroupingOption, GroupingOption
+from . import versioning
 
-# Rows per statement: SQLite (3.32+) allows 32766 bound parameters in one statement, and a
-# historical row has 8 columns.
+# Customers per statement in the bulk actions.
 BATCH_SIZE = 2000
-
-
-def _check_one_per_single_category(options):
-    seen = {}
-    for option in options:
-        category = option.category
-        if not category.is_single_choice:
-            continue
-        if category.pk in seen and seen[category.pk] != option.pk:
-            raise ValidationError(
-                _("%(category)s allows only one option.") % {"category": category.name},
-                code="single_choice",
-            )
-        seen[category.pk] = option.pk
-
-
-def _copy_to_history(queryset, *, history_type, user):
-    """Write a history row for each through row of ``queryset`` with one INSERT ... SELECT.
-
-    Bulk writes bypass ``save()``/``delete()`` signals, so simple-history would not see them;
-    copying in the database keeps 100,000 rows within seconds (building model instances for
-    them took most of a minute).
-    """
-    historical = CustomerGroupingOption.history.model
-    quote = connection.ops.quote_name
-    select_sql, params = (
-        queryset.order_by().values("id", "created_at", "customer_id", "option_id").query
-    ).sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(historical._meta.db_table)} "
-            "(history_date, history_change_reason, history_type, history_user_id, "
-            "id, created_at, customer_id, option_id) "
-            f"SELECT %s, %s, %s, %s, sub.* FROM ({select_sql}) sub",
-            [
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                history.current_source()[:100],
-                history_type,
-                user.pk if user is not None else None,
-                *params,
-            ],
-        )
 
 
 def _delete_rows(queryset, *, user):
     """Delete the through rows of ``queryset`` with their "-" history; return option ids."""
     option_ids = list(queryset.values_list("option_id", flat=True))
     if option_ids:
-        _copy_to_history(queryset, history_type="-", user=user)
-        # _raw_delete skips the per-row signals: the history rows were written above, and
-        # nothing cascades from the through table.
-        queryset = queryset.order_by()
-        queryset._raw_delete(queryset.db)
+        bulk.delete(queryset, user=user)
     return option_ids
 
 
 def _create_rows(pairs, *, user):
-    """Create a few through rows with their "+" history (one customer's settings tab)."""
-    if not pairs:
-        return
-    bulk_create_with_history(
-        [CustomerGroupingOption(customer_id=c, option_id=o) for c, o in pairs],
+    """Create through rows ``(customer id, option id)`` with their "+" history."""
+    bulk.insert(
         CustomerGroupingOption,
-        batch_size=BATCH_SIZE,
-        default_user=user,
-        default_change_reason=history.current_source(),
-    )
-
-
-def _create_for_customers(customer_ids, option, *, user):
-    """Give ``option`` to ``customer_ids`` (none holds it yet) with one INSERT ... SELECT,
-    then copy the new rows to history."""
-    quote = connection.ops.quote_name
-    placeholders = ", ".join(["%s"] * len(customer_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(CustomerGroupingOption._meta.db_table)} "
-            "(customer_id, option_id, created_at) "
-            f"SELECT id, %s, %s FROM {quote(Customer._meta.db_table)} "
-            f"WHERE id IN ({placeholders}) "
-            # A row a concurrent request added first is left as it is (PostgreSQL and SQLite).
-            "ON CONFLICT DO NOTHING",
-            [
-                option.pk,
-                connection.ops.adapt_datetimefield_value(timezone.now()),
-                *customer_ids,
-            ],
-        )
-    _copy_to_history(
-        CustomerGroupingOption.objects.filter(option=option, customer_id__in=customer_ids),
-        history_type="+",
+        pairs,
+        lambda pair: {"customer_id": pair[0], "option_id": pair[1]},
         user=user,
     )
 
 
+def _inactive_error(option):
+    return ValidationError(
+        _("%(option)s is no longer in use and cannot be added.") % {"option": option.name},
+        code="inactive_option",
+    )
+
+
 @transaction.atomic
-def customer_set_grouping_options(*, customer, user, options):
+def customer_set_grouping_options(*, customer, user, options, bump_version=True):
     """Give ``customer`` exactly ``options`` (an iterable of GroupingOption).
 
     Raises ``ValidationError`` when two options of a single-choice category are given, or
     when an option that is not held yet is inactive (or its category is). Options the
-    customer keeps are left alone, so their history shows no change. Returns
+    customer keeps are left alone, so their history shows no change. A change makes the
+    customer one version newer, as the bulk actions and the importer do, so a form opened
+    before cannot save the old options back; ``bump_version=False`` when the caller saves the
+    customer as a new version in the same transaction (the settings tab). Returns
     ``(added, removed)``, the options added and removed.
     """
     list(Customer.objects.select_for_update().filter(pk=customer.pk).values_list("pk"))
@@ -127,17 +61,20 @@ def customer_set_grouping_options(*, customer, user, options):
     options = list(
         GroupingOption.objects.filter(pk__in=wanted).select_related("category").order_by()
     )
-    _check_one_per_single_category(options)
+    doubled = rules.doubled_single_choice(
+        options,
+        category=lambda option: option.category,
+        is_single=lambda category: category.is_single_choice,
+    )
+    if doubled is not None:
+        raise rules.single_choice_error(doubled.name)
     held = set(
         CustomerGroupingOption.objects.filter(customer=customer).values_list("option_id", flat=True)
     )
     new = [option for option in options if option.pk not in held]
     for option in new:
         if not (option.is_active and option.category.is_active):
-            raise ValidationError(
-                _("%(option)s is no longer in use and cannot be added.") % {"option": option.name},
-                code="inactive_option",
-            )
+            raise _inactive_error(option)
     removed = _delete_rows(
         CustomerGroupingOption.objects.filter(customer=customer).exclude(
             option_id__in=[o.pk for o in options]
@@ -145,6 +82,8 @@ def customer_set_grouping_options(*, customer, user, options):
         user=user,
     )
     _create_rows([(customer.pk, option.pk) for option in new], user=user)
+    if bump_version and (new or removed):
+        versioning.bump_rows(Customer.objects.filter(pk=customer.pk), user=user)
     return new, removed
 
 
@@ -181,9 +120,7 @@ def grouping_option_remove_preview(*, customers_qs, option):
 def _touch(customer_ids, *, user):
     """Make the customers one version newer: a settings form opened before a bulk change
     must not save the old set of options back over it (lost update)."""
-    Customer.objects.filter(pk__in=customer_ids).update(
-        version=F("version") + 1, updated_by=user, updated_at=timezone.now()
-    )
+    versioning.bump_rows(Customer.objects.filter(pk__in=customer_ids), user=user)
 
 
 @transaction.atomic
@@ -197,10 +134,8 @@ def grouping_option_add(*, customers_qs, option, user):
     Returns the number of customers that changed.
     """
     if not (option.is_active and option.category.is_active):
-        raise ValidationError(
-            _("%(option)s is no longer in use and cannot be added.") % {"option": option.name},
-            code="inactive_option",
-        )
+        raise _inactive_error(option)
+    single = option.category.is_single_choice
     with history.change_source(history.SOURCE_BULK):
         target_ids = list(
             _editable(customers_qs)
@@ -210,14 +145,33 @@ def grouping_option_add(*, customers_qs, option, user):
         )
         for start in range(0, len(target_ids), BATCH_SIZE):
             chunk = target_ids[start : start + BATCH_SIZE]
-            if option.category.is_single_choice:
-                _delete_rows(
+            if single:  # only a single-choice category's option replaces others
+                held = set(
                     CustomerGroupingOption.objects.filter(
                         customer_id__in=chunk, option__category_id=option.category_id
-                    ).exclude(option=option),
-                    user=user,
+                    ).values_list("option_id", flat=True)
                 )
-            _create_for_customers(chunk, option, user=user)
+                replaced = rules.replaced_options(
+                    held, option.pk, category=lambda _option_id: option.category_id, single=single
+                )
+                if replaced:
+                    bulk.delete(
+                        CustomerGroupingOption.objects.filter(
+                            customer_id__in=chunk, option_id__in=replaced
+                        ),
+                        user=user,
+                    )
+            # Read after the customers are locked: a holder a concurrent request added before
+            # the lock was taken is left as it is.
+            holders = set(
+                CustomerGroupingOption.objects.filter(
+                    customer_id__in=chunk, option=option
+                ).values_list("customer_id", flat=True)
+            )
+            _create_rows(
+                [(customer_id, option.pk) for customer_id in chunk if customer_id not in holders],
+                user=user,
+            )
             _touch(chunk, user=user)
     return len(target_ids)
 

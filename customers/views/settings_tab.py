@@ -63,6 +63,8 @@ class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
                         customer=self.customer,
                         user=request.user,
                         options=grouping_form.selected_options(),
+                        # customer_update_settings made the customer a new version already.
+                        bump_version=False,
                     )
             except StaleObjectError as exc:
                 # The error's messages list what changed meanwhile and a link to reload.

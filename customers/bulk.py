@@ -1,0 +1,192 @@
+"""The one bulk writer: many new rows, and their django-simple-history records, fast.
+
+The importer, the report's grouping bulk actions and the scale seed write through it, so every
+bulk path leaves the same history a form would (who, when, and the change's source from
+``customers.history.current_source()``), and none types out a table's columns.
+
+``insert(model, items, build, ...)`` writes one row per item (``build(item)`` gives its values,
+a dict of attname -> value; the model's other columns get their defaults) and returns the new
+ids in the items' order. On PostgreSQL the rows go in with ``COPY`` (ids taken from the
+table's sequence first, so the caller learns them), and their history records with a second
+``COPY`` into the historical table: the same columns ``bulk_create_with_history`` writes (the
+row's fields, history_date, history_change_reason, history_type "+", history_user). Each row
+is built while the ``COPY`` streams: PostgreSQL inserts the rows already sent while Python
+builds the next ones, so the two processes work at the same time instead of in turn. Django's
+``bulk_create`` compiles every value through the ORM, which caps an import at about 1,000 rows
+a second with history; COPY takes a 100,000-row file in seconds. On other databases (SQLite in
+development and tests) ``bulk_create_with_history`` does the same job.
+
+``delete(queryset, ...)`` deletes rows of a table nothing cascades from, writing their "-"
+history records first with one ``INSERT ... SELECT``.
+"""
+
+import operator
+
+from django.db import connection
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from .history import current_source
+
+BATCH = 2000
+# The most a history record's change reason holds (simple-history's column).
+REASON_LENGTH = 100
+
+
+def _defaults(model, now):
+    """Every column's value for a row that does not give it (NOT NULL text: empty)."""
+    defaults = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key:
+            continue
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            defaults[field.attname] = now
+        elif field.has_default():
+            defaults[field.attname] = field.get_default()
+        elif field.null:
+            defaults[field.attname] = None
+        else:
+            defaults[field.attname] = ""
+    return defaults
+
+
+def insert(model, items, build, *, user, now=None, history=True, reason=None, on_history=None):
+    """Insert a row for each of ``items`` and return their ids in order.
+
+    ``history`` writes each row's "+" history record, marked with ``reason`` (by default the
+    current change source) and ``user``. The scale seed passes ``history=False``: seeded rows
+    have no past to show. ``on_history()`` is called when the history records start (a
+    progress report).
+    """
+    if not items:
+        return []
+    now = now or timezone.now()
+    reason = (reason if reason is not None else current_source())[:REASON_LENGTH]
+    if connection.vendor == "postgresql":
+        return _copy_insert(
+            model,
+            items,
+            build,
+            user=user,
+            reason=reason,
+            now=now,
+            history=history,
+            on_history=on_history,
+        )
+    ids = []
+    for start in range(0, len(items), BATCH):
+        objs = [model(**build(item)) for item in items[start : start + BATCH]]
+        if history:
+            if on_history is not None:
+                on_history()
+            bulk_create_with_history(
+                objs,
+                model,
+                batch_size=BATCH,
+                default_user=user,
+                default_change_reason=reason,
+                default_date=now,
+            )
+        else:
+            model._default_manager.bulk_create(objs, batch_size=BATCH)
+        ids.extend(obj.pk for obj in objs)
+    return ids
+
+
+def _pg_type(field):
+    """The type name psycopg knows for a column ("varchar(200)" -> "varchar")."""
+    name = field.db_type(connection).split("(")[0].strip()
+    return {"timestamp with time zone": "timestamptz"}.get(name, name)
+
+
+def _copy_insert(model, items, build, *, user, reason, now, history, on_history):
+    defaults = _defaults(model, now)
+    columns = list(defaults)
+    # A row's values in column order: its own over the defaults (a C-level dict merge and
+    # itemgetter, three times faster than a comprehension of row.get per column).
+    pick = operator.itemgetter(*columns)
+    table = model._meta.db_table
+    quote = connection.ops.quote_name
+    fields = [model._meta.pk] + [model._meta.get_field(c) for c in columns]
+    types = [_pg_type(f) for f in fields]
+    column_sql = ", ".join(quote(f.column) for f in fields)
+    with connection.cursor() as wrapper:
+        cursor = wrapper.cursor
+        # The sequence's name first: pg_get_serial_sequence inside the nextval() would be
+        # evaluated once per row, ten times the cost of nextval itself.
+        cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+        sequence = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT nextval(%s::regclass) FROM generate_series(1, %s)", [sequence, len(items)]
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        values = []
+        sql = f"COPY {quote(table)} ({column_sql}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(sql) as copy:
+            copy.set_types(types)
+            for item, pk in zip(items, ids, strict=True):
+                value = (pk, *pick({**defaults, **build(item)}))
+                copy.write_row(value)
+                if history:
+                    values.append(value)
+        if not history:
+            return ids
+        if on_history is not None:
+            on_history()
+        history_model = model.history.model
+        history_types = types + [
+            "timestamptz",
+            "varchar",
+            "varchar",
+            _pg_type(history_model._meta.get_field("history_user")),
+        ]
+        history_sql = column_sql + ", history_date, history_change_reason, history_type, "
+        history_sql += "history_user_id"
+        extra = (now, reason, "+", getattr(user, "pk", None))
+        sql = (
+            f"COPY {quote(history_model._meta.db_table)} ({history_sql}) FROM STDIN (FORMAT BINARY)"
+        )
+        with cursor.copy(sql) as copy:
+            copy.set_types(history_types)
+            for value in values:
+                copy.write_row(value + extra)
+    return ids
+
+
+def copy_to_history(queryset, *, history_type, user, now=None):
+    """Write a history record of each row of ``queryset`` with one ``INSERT ... SELECT``.
+
+    For writes that bypass ``save()``/``delete()`` (so simple-history's signals do not see
+    them): copying in the database keeps 100,000 rows within seconds, where building model
+    instances for them took most of a minute. The copied columns are the ones the historical
+    model tracks, read from it, so a field added to the model is copied too.
+    """
+    model = queryset.model
+    history_model = model.history.model
+    tracked = [f.attname for f in model._meta.concrete_fields]
+    quote = connection.ops.quote_name
+    select_sql, params = queryset.order_by().values(*tracked).query.sql_with_params()
+    columns = ", ".join(quote(history_model._meta.get_field(name).column) for name in tracked)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(history_model._meta.db_table)} "
+            "(history_date, history_change_reason, history_type, history_user_id, "
+            f"{columns}) SELECT %s, %s, %s, %s, sub.* FROM ({select_sql}) sub",
+            [
+                connection.ops.adapt_datetimefield_value(now or timezone.now()),
+                current_source()[:REASON_LENGTH],
+                history_type,
+                getattr(user, "pk", None),
+                *params,
+            ],
+        )
+
+
+def delete(queryset, *, user):
+    """Delete the rows of ``queryset`` (a table nothing cascades from, such as a through
+    table) with their "-" history records; return how many there were."""
+    copy_to_history(queryset, history_type="-", user=user)
+    queryset = queryset.order_by()
+    # _raw_delete skips the per-row signals: the history records were written above, and
+    # nothing cascades from the table.
+    return queryset._raw_delete(queryset.db)
