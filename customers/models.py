@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .history import LeanHistoricalRecords
+from core.history import LeanHistoricalRecords
+
 from .querysets import AddressQuerySet, ContactQuerySet, CustomerQuerySet
 
 

@@ -4,13 +4,13 @@ The activity list's orders, each within its filter: open activities by start (up
 ascending, overdue descending), done ones by when they were done, all of them by start; and
 the card's list of a customer's done activities. With these a page is a short index range
 scan instead of sorting every matching row. PostgreSQL
-only (see customers.migration_operations); SQLite skips them.
+only (see core.migration_operations); SQLite skips them.
 """
 
 from django.db import migrations, models
 from django.db.models import F, Q
 
-from customers.migration_operations import PostgresOnly
+from core.migration_operations import PostgresOnly
 
 
 class Migration(migrations.Migration):

@@ -28,7 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
-from ..history import SOURCE_IMPORT, change_source, current_source
+from core.history import SOURCE_IMPORT, change_source, current_source
+
 from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
 from ..permissions import is_restricted_to_own, may_edit_customers
 from . import bulk, parallel

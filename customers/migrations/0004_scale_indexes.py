@@ -11,7 +11,7 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 from django.db.models.functions import Cast, Upper
 
-from customers.migration_operations import PostgresOnly
+from core.migration_operations import PostgresOnly
 
 
 def trigram(expression, name):

@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from .. import history
+from core import history
+
 from ..models import Customer, CustomerGroupingOption, GroupingOption
 
 # Rows per statement: SQLite (3.32+) allows 32766 bound parameters in one statement, and a

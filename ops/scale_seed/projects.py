@@ -1,13 +1,12 @@
-"""Scale data for the benchmark: the projects part (see ``customers.scale_seed``)."""
+"""Scale data for the benchmark: the projects part (see ``ops.scale_seed.customers``)."""
 
 import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
 
-from customers.scale_seed import NOW, PROJECTS_PER_CUSTOMER, plan, take_numbers
-
-from .models import Project, ProjectNote, SalesStatus
+from ops.scale_seed.customers import NOW, PROJECTS_PER_CUSTOMER, plan, take_numbers
+from projects.models import Project, ProjectNote, SalesStatus
 
 SALES_STATUSES = [
     ("Prospekt", SalesStatus.IN_PROGRESS, 10),

@@ -19,7 +19,7 @@ from django.db import connection
 from django.db.models import Max
 from django.utils import timezone
 
-from .models import (
+from customers.models import (
     Address,
     Contact,
     ContactRole,
