@@ -57,7 +57,7 @@ class ActivityListView(PermissionRequiredMixin, ListView):
     template_name = "activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = settings.KUNDKORT_PAGE_SIZE
-    paginator_class = CappedPaginator  # no COUNT(*) over a million activities (issue 8)
+    paginator_class = CappedPaginator  # no COUNT(*) over a million activities
 
     def get_queryset(self):
         user = self.request.user

@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Page benchmark on PostgreSQL with scale data (``make bench``; DESIGN.md section 7).
+"""Page benchmark on PostgreSQL with scale data (``make bench``; docs/performance.md).
 
     .venv/bin/python bench/run.py [--customers 100000] [--runs 40] [--warmup 5] [--only list]
 
@@ -33,7 +33,7 @@ RESULTS_DIR = BASE_DIR / "bench" / "results"
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/kundkort_bench"
 BENCH_USERNAME = "bench-editor"
 
-# Targets from DESIGN.md section 7, in milliseconds: (median, 95th percentile).
+# Targets (docs/performance.md, "Targets"), in milliseconds: (median, 95th percentile).
 TARGET_PAGE = (30.0, 80.0)
 TARGET_SEARCH = (None, 50.0)
 

@@ -361,7 +361,7 @@ class Customer(Stamped):
             models.Index(fields=["created_at"], name="customer_created_idx"),
             # The duplicate warning looks organisation numbers up exactly.
             models.Index(fields=["organisation_number"], name="customer_orgno_idx"),
-            # The customer report filters by country (issue 4).
+            # The customer report filters by country.
             models.Index(fields=["country", "is_active"], name="customer_country_active_idx"),
         ]
         constraints = [

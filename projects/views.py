@@ -53,7 +53,7 @@ class ProjectListView(PermissionRequiredMixin, ListView):
     template_name = "projects/project_list.html"
     context_object_name = "projects"
     paginate_by = settings.KUNDKORT_PAGE_SIZE
-    paginator_class = CappedPaginator  # no COUNT(*) over every project (issue 8)
+    paginator_class = CappedPaginator  # no COUNT(*) over every project
 
     def get_queryset(self):
         projects = Project.objects.visible_to(self.request.user).for_list()

@@ -7,6 +7,7 @@ every app and nothing imports it. See docs/architecture.md, "Layout".
 """
 
 import ast
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -67,3 +68,40 @@ def test_the_check_sees_a_forbidden_import(tmp_path, monkeypatch):
     monkeypatch.setattr(f"{__name__}.ROOT", tmp_path)
     assert imported_modules(module, "customers") == ["projects.models", "customers.registry"]
     assert forbidden_imports("customers") == ["customers/views/leak.py imports projects.models"]
+
+
+# Strings that point outside the repository (joined so that this file does not match itself).
+OUTSIDE = ["../" + "shared", "DESIGN" + ".md", "CONVENTIONS" + ".md"]
+SKIP_DIRS = {".git", ".venv", "node_modules", "staticfiles", "__pycache__", "test-artifacts"}
+
+
+def repository_files():
+    """The files git would commit (tracked or not ignored); every file when git is missing."""
+    try:
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+        candidates = [ROOT / name for name in listed.split("\0") if name]
+    except (OSError, subprocess.CalledProcessError):
+        candidates = ROOT.rglob("*")
+    for path in candidates:
+        parts = set(path.relative_to(ROOT).parts)
+        if parts & SKIP_DIRS or not path.is_file():
+            continue
+        yield path
+
+
+def test_no_file_points_outside_the_repository():
+    offenders = []
+    for path in repository_files():
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            text = path.read_bytes().decode("latin-1")
+        offenders.extend(
+            f"{path.relative_to(ROOT)}: {needle}" for needle in OUTSIDE if needle in text
+        )
+    assert offenders == []

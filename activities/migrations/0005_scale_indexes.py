@@ -1,4 +1,4 @@
-"""Indexes for 1,000,000 activities on PostgreSQL (issue 8; README "Performance").
+"""Indexes for 1,000,000 activities on PostgreSQL (docs/performance.md, "Indexes").
 
 The activity list's orders, each within its filter: open activities by start (upcoming
 ascending, overdue descending), done ones by when they were done, all of them by start; and

@@ -1,6 +1,7 @@
 """Writes of a customer's addresses: the head office and default billing invariants live here.
 
-Invariants (DESIGN.md section 3), held together with the database constraints on ``Address``:
+Invariants (docs/architecture.md, "Domain and invariants"), held together with the database
+constraints on ``Address``:
 
 - a customer with addresses has exactly one head office; the first address becomes it;
 - at most one default billing address, and it is flagged billing; the first billing address

@@ -37,7 +37,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
-    paginator_class = CappedPaginator  # no COUNT(*) over the whole register (issue 8)
+    paginator_class = CappedPaginator  # no COUNT(*) over the whole register
 
     def get_paginate_by(self, queryset):
         return settings.KUNDKORT_PAGE_SIZE
@@ -45,7 +45,8 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search's matches are counted up to 1,000: a user narrows the search rather than
         # paging further, and counting thousands of trigram matches doubles its cost.
-        # Its keys are read once, in order, and give both the count and the page (issue 8).
+        # Its keys are read once, in order, and give both the count and the page, so the
+        # search runs once.
         if (self.request.GET.get("q") or "").strip():
             kwargs.setdefault("cap", SEARCH_COUNT_CAP)
             kwargs.setdefault("keys_first", True)

@@ -1,4 +1,4 @@
-"""Indexes for 100,000 projects on PostgreSQL (issue 8; README "Performance").
+"""Indexes for 100,000 projects on PostgreSQL (docs/performance.md, "Indexes").
 
 The project list's order (newest first) within the ongoing/closed filter and without it, and a
 trigram index for the list's search in project names (customer names have theirs in
