@@ -110,7 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; on a page's short queries it costs
-    # 100-300 ms whenever a cost estimate crosses jit_above_cost (README "Performance").
+    # 100-300 ms whenever a cost estimate crosses jit_above_cost (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # QuerySet.iterator() (form choice fields use it) would DECLARE a WITH HOLD cursor: three
     # round trips per lookup list. Client-side fetching is faster here and pgbouncer-safe.
