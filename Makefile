@@ -55,7 +55,7 @@ loadtest: setup
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL=postgres://...@127.0.0.1/<db>" && exit 2)
 	DATABASE_URL=$(DATABASE_URL) $(PY) bench/loadtest.py $(LOADTEST_ARGS)
 
-# Page benchmark (bench/run.py, README "Performance"): PostgreSQL only; creates, migrates and
+# Page benchmark (bench/run.py, docs/performance.md): PostgreSQL only; creates, migrates and
 # seeds the database (100,000 customers) when needed, then prints the table and writes
 # bench/results/<time>.json. make bench [DATABASE_URL=postgres://...] [BENCH_ARGS="--runs 40"]
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kundkort_bench
@@ -63,7 +63,7 @@ BENCH_ARGS ?=
 bench: setup
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/run.py $(BENCH_ARGS)
 
-# Import benchmark (README "Customer import"): 100,000 generated rows through the admin's review
+# Import benchmark (docs/performance.md, "Import benchmark"): 100,000 generated rows through the admin's review
 # and confirm code on PostgreSQL, with DEBUG off as in production (settings.test, like make bench;
 # DEBUG's query log would slow the import). make bench-import [IMPORT_DATABASE_URL=...] [ROWS=100000]
 IMPORT_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kk_import

@@ -7,7 +7,8 @@ class ActivitiesConfig(AppConfig):
     verbose_name = _("Activities")
 
     def ready(self):
-        from customers.registry import (
+        from core.navigation import MenuEntry, register_menu_entry
+        from core.registry import (
             CardSection,
             CardTab,
             HistorySource,
@@ -15,9 +16,30 @@ class ActivitiesConfig(AppConfig):
             register_section,
             register_tab,
         )
+        from customers import roles
 
         from . import selectors
         from .models import Activity
+
+        # Read-only users may still log activities; deleting one needs Edit.
+        roles.grant(
+            viewing=[
+                "activities.view_activity",
+                "activities.add_activity",
+                "activities.change_activity",
+            ],
+            editing=["activities.delete_activity"],
+        )
+        register_menu_entry(
+            MenuEntry(
+                "activities",
+                _("Activities"),
+                "activities:activity_list",
+                "calendar-event",
+                lambda user: user.has_perm("activities.view_activity"),
+                order=30,
+            )
+        )
 
         register_tab(
             CardTab(

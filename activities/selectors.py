@@ -45,7 +45,7 @@ def card_activities_context(request, customer):
     list_url = reverse("activities:activity_list")
     # The three short lists in one query: each list's keys come from its own sliced subquery
     # and the rows are split and ordered here. Three queries compiled and sent cost the card
-    # more than the database's work (issue 8).
+    # more than the database's work.
     keys = (
         activities.upcoming(now).order_by("starts_at", "id")[:CARD_UPCOMING_LIMIT],
         activities.overdue(now).order_by("-starts_at", "-id")[:CARD_OVERDUE_LIMIT],
@@ -103,7 +103,7 @@ def _prepare_card_rows(activities, *, back_to):
     """Give each row of the card's Activities section its links, date and owner as text.
 
     Built here once per section rather than with ``{% url %}`` and filters per row in the
-    template: that made the 25 rows cost as much as the rest of the card (issue 8).
+    template: that made the 25 rows cost as much as the rest of the card.
     """
     update_url = _pk_url("activities:activity_update")
     mark_done_url = _pk_url("activities:activity_mark_done")

@@ -1,6 +1,6 @@
 """Writes on activities: the customer follows the project, participants stay within it.
 
-Rules (DESIGN.md section 3):
+Rules (docs/architecture.md, "Domain and invariants"):
 - when an activity has a project, its customer is the project's; naming another customer is
   refused;
 - participating contacts must be contacts of the activity's customer (none without one);

@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
+from core.pagination import CappedPaginator
 from customers.forms import add_service_errors
 from customers.models import Customer
-from customers.pagination import CappedPaginator
 from customers.services.versioning import StaleObjectError
 from customers.views.card import CustomerCardMixin
 from projects import services as project_services
@@ -57,7 +57,7 @@ class ActivityListView(PermissionRequiredMixin, ListView):
     template_name = "activities/activity_list.html"
     context_object_name = "activities"
     paginate_by = settings.KUNDKORT_PAGE_SIZE
-    paginator_class = CappedPaginator  # no COUNT(*) over a million activities (issue 8)
+    paginator_class = CappedPaginator  # no COUNT(*) over a million activities
 
     def get_queryset(self):
         user = self.request.user

@@ -183,8 +183,8 @@ def pages(few, many):
     """``[(name, group, url or None, why missing)]`` in the order they are measured."""
     from django.urls import NoReverseMatch, reverse
 
+    from core.registry import card_tabs
     from customers.models import CustomerGroupingOption, GroupingCategory
-    from customers.registry import card_tabs
 
     def url(name, *args, query=None):
         try:

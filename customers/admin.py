@@ -49,7 +49,7 @@ class ContactRoleAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-# --- Billing lookups and customer grouping (issue 4) -------------------------------------------
+# --- Billing lookups and customer grouping ----------------------------------------------------
 
 
 def _protected_in_use(obj):
@@ -207,10 +207,10 @@ class GroupingCategoryAdmin(admin.ModelAdmin):
         return super().has_delete_permission(request, obj)
 
 
-# --- end of billing lookups and customer grouping (issue 4) ---
+# --- end of billing lookups and customer grouping ---
 
 
-# --- Customer register (issue 2): customers, industries, number sequences. ---
+# --- Customer register: customers, industries, number sequences. ---
 
 
 @admin.register(Industry)
@@ -272,7 +272,7 @@ class CustomerAdminForm(forms.ModelForm):
 class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
     """Customers in the admin; a new customer without a number gets the next free one.
 
-    Import and Export (issue 6) come from ``CustomerImportExportMixin``.
+    Import and Export come from ``CustomerImportExportMixin``.
     """
 
     list_display = [

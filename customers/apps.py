@@ -7,18 +7,39 @@ class CustomersConfig(AppConfig):
     verbose_name = _("Customers")
 
     def ready(self):
-        # history connects the history-source signal, sql_lookups registers __any_of.
         # admin_users runs after the admin's autodiscovery (admin comes first in
         # INSTALLED_APPS), so the stock User admin is registered and can be replaced by the one
         # that explains the roles.
-        from django.contrib import admin
+        from core.navigation import MenuEntry, register_menu_entry
+        from core.registry import CardTab, register_tab
+        from core.roles import register_role_permissions
 
-        from . import admin_users, history, sql_lookups  # noqa: F401
-        from .registry import CardTab, register_tab
+        from . import admin_users, roles  # noqa: F401
+        from .permissions import may_view_customers
 
-        admin.site.site_header = _("Kundkort administration")
-        admin.site.site_title = "Kundkort"
-        admin.site.index_title = _("System settings and import")
+        for role, permissions in roles.PERMISSIONS.items():
+            register_role_permissions(role, permissions)
+
+        register_menu_entry(
+            MenuEntry(
+                "customers",
+                _("Customers"),
+                "customers:customer_list",
+                "people",
+                may_view_customers,
+                order=10,
+            )
+        )
+        register_menu_entry(
+            MenuEntry(
+                "reports",
+                _("Reports"),
+                "reports:customer_report",
+                "bar-chart",
+                may_view_customers,
+                order=40,
+            )
+        )
 
         register_tab(CardTab("contacts", _("Contact details"), "customers:customer_detail", 10))
         register_tab(CardTab("settings", _("Customer settings"), "customers:customer_settings", 40))

@@ -2,7 +2,7 @@
 
 The importer, the report's grouping bulk actions and the scale seed write through it, so every
 bulk path leaves the same history a form would (who, when, and the change's source from
-``customers.history.current_source()``), and none types out a table's columns.
+``core.history.current_source()``), and none types out a table's columns.
 
 ``insert(model, items, build, ...)`` writes one row per item (``build(item)`` gives its values,
 a dict of attname -> value; the model's other columns get their defaults) and returns the new
@@ -26,7 +26,7 @@ from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from .history import current_source
+from core.history import current_source
 
 BATCH = 2000
 # The most a history record's change reason holds (simple-history's column).

@@ -7,7 +7,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from .history import LeanHistoricalRecords
+from core.history import LeanHistoricalRecords
+
 from .querysets import AddressQuerySet, ContactQuerySet, CustomerQuerySet
 
 
@@ -360,7 +361,7 @@ class Customer(Stamped):
             models.Index(fields=["created_at"], name="customer_created_idx"),
             # The duplicate warning looks organisation numbers up exactly.
             models.Index(fields=["organisation_number"], name="customer_orgno_idx"),
-            # The customer report filters by country (issue 4).
+            # The customer report filters by country.
             models.Index(fields=["country", "is_active"], name="customer_country_active_idx"),
         ]
         constraints = [

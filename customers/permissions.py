@@ -1,4 +1,4 @@
-"""The permission levels of DESIGN.md section 5, answered from Django permissions.
+"""The permission levels (docs/architecture.md, "Permissions"), answered from Django permissions.
 
 Levels are Django groups (see ``roles.py``); code asks these functions, never group names.
 """

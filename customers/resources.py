@@ -1,9 +1,9 @@
 """Import and export of customers in the admin (django-import-export), in one set of columns.
 
-``CustomerImportExportResource`` declares the columns (DESIGN.md section 6) for the admin's
-import and export pages. Exporting builds one row per address and contact, with the customer's
-own columns repeated, so that an exported file imports back unchanged. Importing does not use
-django-import-export's row-by-row pipeline: the admin hands the file to
+``CustomerImportExportResource`` declares the columns (docs/architecture.md, "Import") for
+the admin's import and export pages. Exporting builds one row per address and contact, with
+the customer's own columns repeated, so that an exported file imports back unchanged.
+Importing does not use django-import-export's row-by-row pipeline: the admin hands the file to
 ``customers.importing.engine.run_import``, which validates with the same validators as the
 forms and writes in bulk (see that module for why).
 """

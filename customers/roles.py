@@ -1,7 +1,8 @@
-"""The permission levels as Django groups, kept in step by data migrations.
+"""The permission levels (modelled on Severa's "Customers and contacts" levels) as groups.
 
-Each app's data migration calls ``sync_roles(apps, app_label)`` for its own permissions, so a
-role's rights are written here once and every app adds its part without the others knowing it.
+The names are defined here, with the customers app's share of each level; ``projects`` and
+``activities`` grant their own permissions to the same groups in their ``AppConfig.ready()``.
+``core.roles.sync_roles`` writes them in each app's data migration.
 """
 
 READ_ONLY = "Customers: Read-only"
@@ -12,18 +13,13 @@ OWN_ONLY = "Customers: Edit own customers only"
 
 ROLE_NAMES = [READ_ONLY, EDIT, ALL, DELETE, OWN_ONLY]
 
-_CUSTOMERS_VIEW = [
+_VIEW = [
     "customers.view_customer",
     "customers.view_address",
     "customers.view_contact",
     "customers.view_customergroupingoption",
-    "projects.view_project",
-    "projects.view_projectnote",
-    "activities.view_activity",
-    "activities.add_activity",
-    "activities.change_activity",
 ]
-_CUSTOMERS_EDIT = _CUSTOMERS_VIEW + [
+_EDIT = _VIEW + [
     "customers.add_customer",
     "customers.change_customer",
     "customers.add_address",
@@ -34,39 +30,22 @@ _CUSTOMERS_EDIT = _CUSTOMERS_VIEW + [
     "customers.delete_contact",
     "customers.add_customergroupingoption",
     "customers.delete_customergroupingoption",
-    "projects.add_project",
-    "projects.change_project",
-    "projects.add_projectnote",
-    "activities.delete_activity",
 ]
 
-ROLES = {
-    READ_ONLY: _CUSTOMERS_VIEW,
-    EDIT: _CUSTOMERS_EDIT,
-    ALL: _CUSTOMERS_EDIT + ["customers.view_financials"],
+PERMISSIONS = {
+    READ_ONLY: _VIEW,
+    EDIT: _EDIT,
+    ALL: _EDIT + ["customers.view_financials"],
     DELETE: ["customers.delete_customer"],
     OWN_ONLY: ["customers.edit_own_customers_only"],
 }
 
 
-def sync_roles(apps, app_label):
-    """Create the role groups and give them this app's permissions (for data migrations)."""
-    from django.contrib.auth.management import create_permissions
+def grant(viewing, editing):
+    """Register another app's permissions with the levels: ``viewing`` for every level that
+    views customers, ``editing`` in addition for Edit and All."""
+    from core.roles import register_role_permissions
 
-    app_config = apps.get_app_config(app_label)
-    # Historical app configs have no models module, which makes create_permissions skip them.
-    borrowed = getattr(app_config, "models_module", None) is None
-    if borrowed:
-        app_config.models_module = True
-    create_permissions(app_config, apps=apps, verbosity=0)
-    if borrowed:
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for role, perms in ROLES.items():
-        group, _created = Group.objects.get_or_create(name=role)
-        codenames = [p.split(".", 1)[1] for p in perms if p.split(".", 1)[0] == app_label]
-        group.permissions.add(
-            *Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        )
+    register_role_permissions(READ_ONLY, viewing)
+    register_role_permissions(EDIT, [*viewing, *editing])
+    register_role_permissions(ALL, [*viewing, *editing])

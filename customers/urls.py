@@ -31,7 +31,7 @@ urlpatterns = [
         name="customer_settings",
     ),
     path("<int:pk>/history/", history.CustomerHistoryTabView.as_view(), name="customer_history"),
-    # Addresses and contacts on the Contact details tab (issue 3).
+    # Addresses and contacts on the Contact details tab.
     path("<int:pk>/addresses/new/", addresses.AddressCreateView.as_view(), name="address_create"),
     path(
         "<int:pk>/addresses/head-office/",

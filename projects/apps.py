@@ -7,14 +7,32 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projects")
 
     def ready(self):
-        from customers.registry import (
+        from core.navigation import MenuEntry, register_menu_entry
+        from core.registry import (
             CardTab,
             HistorySource,
             register_history_source,
             register_tab,
         )
+        from customers import roles
 
         from .models import Project
+
+        # Every level that views customers sees their projects; Edit and All also change them.
+        roles.grant(
+            viewing=["projects.view_project", "projects.view_projectnote"],
+            editing=["projects.add_project", "projects.change_project", "projects.add_projectnote"],
+        )
+        register_menu_entry(
+            MenuEntry(
+                "projects",
+                _("Projects"),
+                "projects:project_list",
+                "kanban",
+                lambda user: user.has_perm("projects.view_project"),
+                order=20,
+            )
+        )
 
         register_tab(
             CardTab(

@@ -122,7 +122,8 @@ class ProjectForm(forms.ModelForm):
             default = statuses.filter(is_default=True).values_list("pk", flat=True).first()
             self.fields["sales_status"].initial = default
         if not may_see_financials(user):
-            # Values are figures of the All level (DESIGN.md section 5): not shown, not written.
+            # Values are figures of the All level (docs/architecture.md, "Permissions"): not
+            # shown, not written.
             del self.fields["expected_value"]
             del self.fields["currency"]
         self.helper = layout_helper(

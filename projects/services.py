@@ -1,6 +1,6 @@
 """Writes on projects and project notes: numbering, the sales-status rules, closing.
 
-Rules (DESIGN.md section 3):
+Rules (docs/architecture.md, "Domain and invariants"):
 - a project's number comes from the "project" number sequence unless one is given;
 - the probability follows the sales status unless the user overrides it;
 - marking a sales project won sets the probability to 100 % and the won date;

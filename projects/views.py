@@ -13,9 +13,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from core.pagination import CappedPaginator
 from customers.forms import add_service_errors
 from customers.models import Customer
-from customers.pagination import CappedPaginator
 from customers.permissions import may_edit_customer, may_see_financials
 from customers.services.versioning import StaleObjectError
 from customers.views.card import CustomerCardMixin
@@ -53,7 +53,7 @@ class ProjectListView(PermissionRequiredMixin, ListView):
     template_name = "projects/project_list.html"
     context_object_name = "projects"
     paginate_by = settings.KUNDKORT_PAGE_SIZE
-    paginator_class = CappedPaginator  # no COUNT(*) over every project (issue 8)
+    paginator_class = CappedPaginator  # no COUNT(*) over every project
 
     def get_queryset(self):
         projects = Project.objects.visible_to(self.request.user).for_list()

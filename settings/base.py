@@ -48,10 +48,14 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     # django-axes, named in Swedish in the admin
-    "customers.login_throttling.LoginThrottlingConfig",
+    "core.login_throttling.LoginThrottlingConfig",
+    # Plumbing every app uses (registries, pagination, history source); imports no domain app.
+    "core",
     "customers",
     "projects",
     "activities",
+    # Commands that write every app (seed_demo, seed_scale, bench_import).
+    "ops",
 ]
 
 MIDDLEWARE = [
@@ -68,7 +72,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "customers.history.ChangeSourceMiddleware",
+    "core.history.ChangeSourceMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -86,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "customers.context_processors.navigation",
+                "core.navigation.navigation",
             ],
         },
     },
@@ -106,7 +110,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; on a page's short queries it costs
-    # 100-300 ms whenever a cost estimate crosses jit_above_cost (README "Performance").
+    # 100-300 ms whenever a cost estimate crosses jit_above_cost (docs/performance.md).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
     # QuerySet.iterator() (form choice fields use it) would DECLARE a WITH HOLD cursor: three
     # round trips per lookup list. Client-side fetching is faster here and pgbouncer-safe.

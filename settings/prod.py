@@ -34,8 +34,8 @@ SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 X_FRAME_OPTIONS = "DENY"
 
 # Login throttling counts failures per username and client address; behind the proxy the
-# client's address is in X-Forwarded-For (customers/client_ip.py).
+# client's address is in X-Forwarded-For (core/client_ip.py).
 KUNDKORT_TRUSTED_PROXIES = int(os.environ.get("KUNDKORT_TRUSTED_PROXIES", "1"))
-AXES_CLIENT_IP_CALLABLE = "customers.client_ip.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 
 LOGGING["root"]["level"] = os.environ.get("LOG_LEVEL", "INFO")  # noqa: F405

@@ -1,5 +1,5 @@
 """Walks the whole URLconf: every page of the project's own apps answers each kind of user as
-the permission design (DESIGN.md section 5) says.
+the permission design (docs/architecture.md, "Permissions") says.
 
 ``MATRIX`` lists every URL name with the objects its arguments are built from and the access
 profile it follows. A URL that is added without a row here fails
@@ -67,8 +67,9 @@ EDIT_CUSTOMER_POST_ONLY = {
 # changing the Edit-level things that are not one customer's (bulk over editable customers).
 ADD = {**VIEW, "reader": 403}
 ADD_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in ADD.items()}
-# Activities: read-only users may create them (DESIGN.md section 5); changing another user's
-# activity of a customer needs the right to edit that customer (the world's is the editor's).
+# Activities: read-only users may create them (docs/architecture.md, "Permissions");
+# changing another user's activity of a customer needs the right to edit that customer
+# (the world's is the editor's).
 ACTIVITY = VIEW
 ACTIVITY_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in VIEW.items()}
 # Actions that check the object-level right when they act (in post()): a GET, which does

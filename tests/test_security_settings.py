@@ -76,8 +76,8 @@ print(json.dumps({
     "SESSION_ENGINE": s.SESSION_ENGINE,
     "DATA_UPLOAD_MAX_MEMORY_SIZE": s.DATA_UPLOAD_MAX_MEMORY_SIZE,
     "FILE_UPLOAD_MAX_MEMORY_SIZE": s.FILE_UPLOAD_MAX_MEMORY_SIZE,
-    # django-axes, installed under its Swedish admin name (customers/login_throttling.py)
-    "axes_app": "customers.login_throttling.LoginThrottlingConfig" in s.INSTALLED_APPS,
+    # django-axes, installed under its Swedish admin name (core/login_throttling.py)
+    "axes_app": "core.login_throttling.LoginThrottlingConfig" in s.INSTALLED_APPS,
     "axes_middleware": "axes.middleware.AxesMiddleware" in s.MIDDLEWARE,
     "axes_enabled": getattr(s, "AXES_ENABLED", True),
     "csp": s.CONTENT_SECURITY_POLICY["DIRECTIVES"],
@@ -222,7 +222,7 @@ def test_upload_limits_are_configured():
 
 
 def test_production_counts_login_failures_per_client_behind_the_proxy(prod_settings):
-    assert prod_settings["axes_ip"] == "customers.client_ip.client_ip"
+    assert prod_settings["axes_ip"] == "core.client_ip.client_ip"
     assert prod_settings["trusted_proxies"] == 1
 
 
@@ -237,7 +237,7 @@ def test_production_counts_login_failures_per_client_behind_the_proxy(prod_setti
     ],
 )
 def test_client_ip_behind_trusted_proxies(rf, forwarded, proxies, expected):
-    from customers.client_ip import client_ip
+    from core.client_ip import client_ip
 
     request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
     with override_settings(KUNDKORT_TRUSTED_PROXIES=proxies):
@@ -250,7 +250,7 @@ def test_lockout_of_one_client_behind_the_proxy_does_not_lock_out_another():
     with override_settings(
         AXES_ENABLED=True,
         AXES_FAILURE_LIMIT=2,
-        AXES_CLIENT_IP_CALLABLE="customers.client_ip.client_ip",
+        AXES_CLIENT_IP_CALLABLE="core.client_ip.client_ip",
         KUNDKORT_TRUSTED_PROXIES=1,
     ):
         attacker = Client(HTTP_X_FORWARDED_FOR="198.51.100.9")

@@ -13,10 +13,10 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from activities.models import Activity
-from customers import scale_seed
+from core.pagination import CappedPaginator
 from customers.models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
-from customers.pagination import CappedPaginator
 from customers.validators import normalise_organisation_number, normalise_vat_number
+from ops.scale_seed import customers as scale_seed
 from projects.models import Project, ProjectNote
 from tests.factories import CustomerFactory, ProjectFactory, ProjectNoteFactory
 
@@ -293,7 +293,7 @@ def account_manager_client(client, make_user):
 
 
 def _tab_urls():
-    from customers.registry import card_tabs
+    from core.registry import card_tabs
 
     return [tab.key for tab in card_tabs]
 
@@ -302,7 +302,7 @@ def _tab_urls():
 def test_card_tab_runs_as_many_queries_for_a_big_account_as_for_a_small_one(
     accounts, account_manager_client, tab_key
 ):
-    from customers.registry import card_tabs
+    from core.registry import card_tabs
 
     tab = next(t for t in card_tabs if t.key == tab_key)
     few, many = accounts

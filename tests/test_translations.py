@@ -53,8 +53,8 @@ def test_pages_are_swedish_by_default(client, editor):
 
 @pytest.mark.django_db
 def test_login_throttling_admin_is_swedish(client, superuser):
-    """django-axes ships no Swedish: customers/third_party_messages.py carries its strings."""
-    from customers.third_party_messages import AXES_MESSAGES
+    """django-axes ships no Swedish: core/third_party_messages.py carries its strings."""
+    from core.third_party_messages import AXES_MESSAGES
 
     po = {e.msgid for e in polib.pofile(str(PO)) if e.translated()}
     assert set(AXES_MESSAGES) <= po
@@ -65,7 +65,7 @@ def test_login_throttling_admin_is_swedish(client, superuser):
     assert "Access Attempt" not in page
     index = client.get("/admin/").content.decode()
     assert "Inloggningsloggar" in index
-    assert "Inloggningsskydd" in index  # the app's name (customers/login_throttling.py)
+    assert "Inloggningsskydd" in index  # the app's name (core/login_throttling.py)
     assert "Access logs" not in index
     # The register's own app config still runs next to it (it names the admin site).
     assert "Kundkort" in index and "Kunder" in index

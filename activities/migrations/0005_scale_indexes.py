@@ -1,16 +1,16 @@
-"""Indexes for 1,000,000 activities on PostgreSQL (issue 8; README "Performance").
+"""Indexes for 1,000,000 activities on PostgreSQL (docs/performance.md, "Indexes").
 
 The activity list's orders, each within its filter: open activities by start (upcoming
 ascending, overdue descending), done ones by when they were done, all of them by start; and
 the card's list of a customer's done activities. With these a page is a short index range
 scan instead of sorting every matching row. PostgreSQL
-only (see customers.migration_operations); SQLite skips them.
+only (see core.migration_operations); SQLite skips them.
 """
 
 from django.db import migrations, models
 from django.db.models import F, Q
 
-from customers.migration_operations import PostgresOnly
+from core.migration_operations import PostgresOnly
 
 
 class Migration(migrations.Migration):

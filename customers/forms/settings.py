@@ -109,7 +109,8 @@ class CustomerSettingsForm(forms.ModelForm):
             )
             self.fields[name].empty_label = _("Not set")
         for field in self.fields.values():
-            # The classes crispy gave them: the template draws these fields by hand (issue 8).
+            # The classes crispy gave them: the template draws these fields by hand, which is
+            # cheaper than crispy's rendering (docs/performance.md).
             widget = field.widget
             if isinstance(widget, forms.Select):
                 widget.attrs["class"] = "select form-select"

@@ -1,4 +1,4 @@
-"""The customer import engine (DESIGN.md section 6).
+"""The customer import engine (docs/architecture.md, "Import"; docs/rules-and-import.md).
 
 The admin (``customers/importing/admin.py``) uses django-import-export for its buttons, forms,
 formats, permissions and temporary storage; the rows themselves go through this engine, which

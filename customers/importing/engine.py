@@ -23,7 +23,7 @@ import time
 
 from django.db import connection, transaction
 
-from ..history import (
+from core.history import (
     SOURCE_ADMIN,
     SOURCE_FORM,
     SOURCE_IMPORT,
@@ -31,6 +31,7 @@ from ..history import (
     change_source,
     current_source,
 )
+
 from .cells import EMAILS, VALIDATED_CHUNK, decode_validated, encode_validated
 from .planner import Planner
 from .reader import ImportFileError, read_table
@@ -105,7 +106,7 @@ def run_import(content, *, file_name, options, user, commit, validated=None, pro
     thousand rows: the review's phases are "reading" and "checking", the confirm's "reading",
     "matching" (planning against the database), then "customers", "addresses", "contacts"
     and "groupings" as each is written, with "history" while a batch's history records are.
-    History records take their source from ``customers.history.current_source()``: "import:
+    History records take their source from ``core.history.current_source()``: "import:
     <file name>", unless the caller set a source of its own around the call.
     """
     with _cyclic_gc_paused():

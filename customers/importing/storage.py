@@ -2,8 +2,9 @@
 
 import-export's own storages keep the file on a local disk (TempFolderStorage, MediaStorage with
 the file-system default storage) or in the default cache (per process here): both break when the
-confirm reaches another app server than the review (DESIGN.md section 8). The session would
-work but would carry up to 50 MB on every request of the user. A row per upload does not.
+confirm reaches another app server than the review (docs/architecture.md, "Beyond one
+process"). The session would work but would carry up to 50 MB on every request of the
+user. A row per upload does not.
 """
 
 import datetime

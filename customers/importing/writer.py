@@ -3,7 +3,7 @@
 New rows go in with ``customers.bulk.insert`` (``COPY`` on PostgreSQL) with their history
 records; changes of rows already there with ``bulk_update_with_history``, in batches, each one
 version newer through ``services.versioning.stamp``. Every history record carries the change
-source current when the confirm runs (``customers.history.current_source()``). So the number
+source current when the confirm runs (``core.history.current_source()``). So the number
 of queries grows with the file size divided by the batch size, not with the rows.
 """
 

@@ -2,7 +2,7 @@
 
 from django.db import migrations
 
-from customers.roles import sync_roles
+from core.roles import sync_roles
 
 CURRENCIES = [
     ("SEK", "Svensk krona"),

@@ -1,4 +1,4 @@
-"""Indexes for 100,000 customers on PostgreSQL (issue 8; README "Performance").
+"""Indexes for 100,000 customers on PostgreSQL (docs/performance.md, "Indexes").
 
 Trigram (pg_trgm) GIN indexes on the expressions Django's ``icontains`` produces there,
 ``UPPER("col"::text) LIKE UPPER('%text%')``, so a search for three or more characters anywhere
@@ -11,7 +11,7 @@ from django.contrib.postgres.operations import TrigramExtension
 from django.db import migrations, models
 from django.db.models.functions import Cast, Upper
 
-from customers.migration_operations import PostgresOnly
+from core.migration_operations import PostgresOnly
 
 
 def trigram(expression, name):

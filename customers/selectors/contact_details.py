@@ -3,28 +3,18 @@
 Each section runs a fixed number of queries whatever the number of rows (addresses: 1;
 contacts: 2), so the tab stays as fast with 200 addresses and contacts as with one.
 
-Rows carry their links, built here once per section rather than by ``{% url %}`` per row:
-reversing a URL costs about as much as the rest of a row's rendering (issue 8).
+They return data only; what the rows show (formatted phone numbers, links) is worked out by
+``customers/presenters.py``.
 """
 
 from django.db.models import Count, Q
-from django.urls import reverse
 
 from ..models import Address, Contact
-from ..validators import format_phone
 
 ADDRESS_ORDER = ("-is_head_office", "city", "line1", "id")
 CONTACT_ORDER = ("last_name", "first_name", "id")
 # The card lists this many contacts; a big account's others are one "Show all" click away.
 CONTACT_LIMIT = 50
-
-_PK_MARKER = 987654321
-
-
-def _row_url(name, customer_pk):
-    """A function ``pk -> URL`` of ``name`` for the customer's rows, reversing only once."""
-    prefix, suffix = reverse(name, args=[customer_pk, _PK_MARKER]).rsplit(str(_PK_MARKER), 1)
-    return lambda pk: f"{prefix}{pk}{suffix}"
 
 
 def addresses_section(*, customer, user):
@@ -39,14 +29,6 @@ def addresses_section(*, customer, user):
         .annotate(contact_count=Count("contacts"))
         .order_by(*ADDRESS_ORDER)
     )
-    edit_url = _row_url("customers:address_update", customer.pk)
-    delete_url = _row_url("customers:address_delete", customer.pk)
-    default_billing_url = _row_url("customers:address_set_default_billing", customer.pk)
-    for address in addresses:
-        address.phone_display = format_phone(address.phone)
-        address.edit_url = edit_url(address.pk)
-        address.delete_url = delete_url(address.pk)
-        address.default_billing_url = default_billing_url(address.pk)
     head_office = next((a for a in addresses if a.is_head_office), None)
     return {
         "addresses": addresses,
@@ -71,15 +53,6 @@ def contacts_section(*, customer, user, show_inactive=False, limit=None):
     if limit is not None:
         contacts = contacts[:limit]
     contacts = list(contacts)
-    edit_url = _row_url("customers:contact_update", customer.pk)
-    delete_url = _row_url("customers:contact_delete", customer.pk)
-    toggle_url = _row_url("customers:contact_toggle_active", customer.pk)
-    for contact in contacts:
-        contact.phone_display = format_phone(contact.phone)
-        contact.mobile_display = format_phone(contact.mobile)
-        contact.edit_url = edit_url(contact.pk)
-        contact.delete_url = delete_url(contact.pk)
-        contact.toggle_url = toggle_url(contact.pk)
     return {
         "contacts": contacts,
         "show_inactive": bool(show_inactive),

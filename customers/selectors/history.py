@@ -20,9 +20,10 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ..history import SOURCE_ADMIN, SOURCE_BULK, SOURCE_FORM, SOURCE_IMPORT, SOURCE_SYSTEM
+from core.history import SOURCE_ADMIN, SOURCE_BULK, SOURCE_FORM, SOURCE_IMPORT, SOURCE_SYSTEM
+from core.registry import HistorySource, history_sources
+
 from ..models import Address, Contact, Customer, CustomerGroupingOption
-from ..registry import HistorySource, history_sources
 
 # Bookkeeping fields: they change with every save and say nothing a reader needs.
 ALWAYS_EXCLUDED = {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
-from .. import bulk, history, rules
+from core import history
+
+from .. import bulk, rules
 from ..models import Customer, CustomerGroupingOption, GroupingOption
 from . import versioning
 

@@ -8,6 +8,8 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
+from core.registry import card_tabs
+
 from ..models import Customer
 from ..permissions import (
     VIEW,
@@ -15,7 +17,6 @@ from ..permissions import (
     may_edit_customer,
     may_see_financials,
 )
-from ..registry import card_tabs
 from ..selectors.customers import customer_has_dependents
 
 

@@ -9,6 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
+from core.pagination import CappedPaginator
+from core.registry import card_sections
+
+from .. import presenters
 from ..filters import CustomerListFilter
 from ..forms import add_service_errors
 from ..forms.customers import (
@@ -16,9 +20,7 @@ from ..forms.customers import (
     CustomerDescriptionForm,
     CustomerDetailsForm,
 )
-from ..pagination import CappedPaginator
 from ..permissions import ADD, CHANGE, DELETE, VIEW, may_add_customers, may_delete_customer
-from ..registry import card_sections
 from ..selectors.contact_details import CONTACT_LIMIT, contact_details
 from ..selectors.customers import customer_has_dependents, customer_list, possible_duplicates
 from ..services import customers as services
@@ -35,7 +37,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     raise_exception = True
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
-    paginator_class = CappedPaginator  # no COUNT(*) over the whole register (issue 8)
+    paginator_class = CappedPaginator  # no COUNT(*) over the whole register
 
     def get_paginate_by(self, queryset):
         return settings.KUNDKORT_PAGE_SIZE
@@ -43,7 +45,8 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     def get_paginator(self, queryset, per_page, **kwargs):
         # A search's matches are counted up to 1,000: a user narrows the search rather than
         # paging further, and counting thousands of trigram matches doubles its cost.
-        # Its keys are read once, in order, and give both the count and the page (issue 8).
+        # Its keys are read once, in order, and give both the count and the page, so the
+        # search runs once.
         if (self.request.GET.get("q") or "").strip():
             kwargs.setdefault("cap", SEARCH_COUNT_CAP)
             kwargs.setdefault("keys_first", True)
@@ -114,18 +117,26 @@ class CustomerDetailView(CustomerCardMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # The addresses and contacts sections (issue 3's selectors). A big account's contacts
-        # are listed CONTACT_LIMIT at a time unless the user asks for all (issue 8).
+        # A big account's contacts are listed CONTACT_LIMIT at a time unless the user asks for
+        # all: the card stays quick to draw and to read.
         show_all = self.request.GET.get("all_contacts") == "1"
-        context.update(
-            contact_details(
-                customer=self.customer,
-                user=self.request.user,
-                show_inactive=self.request.GET.get("show_inactive") == "1",
-                contact_limit=None if show_all else CONTACT_LIMIT,
-            )
+        sections = contact_details(
+            customer=self.customer,
+            user=self.request.user,
+            show_inactive=self.request.GET.get("show_inactive") == "1",
+            contact_limit=None if show_all else CONTACT_LIMIT,
         )
-        context["contact_section"].update(show_all=show_all, limit=CONTACT_LIMIT)
+        sections["address_section"]["rows"] = presenters.address_rows(
+            sections["address_section"]["addresses"], customer=self.customer
+        )
+        sections["contact_section"].update(
+            rows=presenters.contact_rows(
+                sections["contact_section"]["contacts"], customer=self.customer
+            ),
+            show_all=show_all,
+            limit=CONTACT_LIMIT,
+        )
+        context.update(sections)
         context["card_sections"] = [
             {
                 "key": s.key,

@@ -23,7 +23,7 @@ class CustomerSettingsTabView(CustomerCardMixin, TemplateView):
     card_tab = "settings"
 
     # The lookups (payment term, currency ...) are not joined to the customer: the form needs
-    # only their ids, and PostgreSQL spent 5 ms planning the eleven-table join (issue 8).
+    # only their ids, and PostgreSQL spent 5 ms planning the eleven-table join.
 
     def get_forms(self, data=None):
         read_only = not self.can_edit

@@ -1,8 +1,8 @@
-"""Give the permission-level groups this app's permissions (customers/roles.py)."""
+"""Give the permission-level groups this app's permissions (core/roles.py)."""
 
 from django.db import migrations
 
-from customers.roles import sync_roles
+from core.roles import sync_roles
 
 
 def forwards(apps, schema_editor):

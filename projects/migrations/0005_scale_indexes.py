@@ -1,8 +1,8 @@
-"""Indexes for 100,000 projects on PostgreSQL (issue 8; README "Performance").
+"""Indexes for 100,000 projects on PostgreSQL (docs/performance.md, "Indexes").
 
 The project list's order (newest first) within the ongoing/closed filter and without it, and a
 trigram index for the list's search in project names (customer names have theirs in
-customers 0004). PostgreSQL only (see customers.migration_operations); SQLite skips them.
+customers 0004). PostgreSQL only (see core.migration_operations); SQLite skips them.
 """
 
 from django.contrib.postgres.indexes import GinIndex, OpClass
@@ -10,7 +10,7 @@ from django.db import migrations, models
 from django.db.models import F
 from django.db.models.functions import Upper
 
-from customers.migration_operations import PostgresOnly
+from core.migration_operations import PostgresOnly
 
 
 class Migration(migrations.Migration):

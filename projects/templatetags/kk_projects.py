@@ -1,16 +1,8 @@
-"""Template helpers for the project and activity pages."""
+"""Template helpers for the project pages."""
 
 from django import template
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def query_replace(context, name, value):
-    """The current query string with ``name`` set to ``value`` (for pagination links)."""
-    params = context["request"].GET.copy()
-    params[name] = value
-    return "?" + params.urlencode()
 
 
 @register.filter

@@ -2,8 +2,8 @@
 
 import pytest
 
+from core.history import SOURCE_IMPORT, change_source
 from customers import roles
-from customers.history import SOURCE_IMPORT, change_source
 from tests.factories import AddressFactory, CustomerFactory, IndustryFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

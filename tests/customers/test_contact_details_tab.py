@@ -292,7 +292,7 @@ def test_read_only_user_sees_the_tab(reader_client, setting):
     assert card(reader_client, setting["customer"]).status_code == 200
 
 
-# Big accounts: the first contacts, then "Show all" (issue 8) ---------------------------------
+# Big accounts: the first contacts, then "Show all" -----------------------------------------
 
 
 def test_a_big_account_lists_the_first_contacts_and_links_to_all(reader_client, customer):

@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from customers import history
+from core import history
 from customers.models import Customer, CustomerGroupingOption, GroupingCategory
 from customers.services.groupings import (
     customer_set_grouping_options,

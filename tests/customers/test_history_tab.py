@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from customers import roles
-from customers.history import (
+from core.history import (
     SOURCE_ADMIN,
     SOURCE_BULK,
     SOURCE_IMPORT,
@@ -13,6 +12,7 @@ from customers.history import (
     change_source,
     current_source,
 )
+from customers import roles
 from customers.models import CustomerGroupingOption
 from customers.selectors.history import customer_history_page
 from tests.factories import (

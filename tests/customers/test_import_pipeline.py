@@ -4,7 +4,7 @@ process and the planner share, and the change source of the history records."""
 import pytest
 from django.test import override_settings
 
-from customers.history import change_source
+from core.history import change_source
 from customers.importing import parallel
 from customers.importing.engine import ImportOptions, Planner, run_import
 from customers.importing.reader import read_table

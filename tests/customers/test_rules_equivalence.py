@@ -12,7 +12,7 @@ at most: an import writes a row once per file, a form once per save, and version
 import pytest
 from django.db import transaction
 
-from customers.history import SOURCE_FORM, change_source
+from core.history import SOURCE_FORM, change_source
 from customers.models import (
     Address,
     Contact,

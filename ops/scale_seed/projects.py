@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from customers.numbering import PROJECT_SERIES, take_numbers
-from customers.scale_seed import NOW, PROJECTS_PER_CUSTOMER, plan
-
-from .models import Project, ProjectNote, SalesStatus
+from ops.scale_seed.customers import NOW, PROJECTS_PER_CUSTOMER, plan
+from projects.models import Project, ProjectNote, SalesStatus
 
 SALES_STATUSES = [
     ("Prospekt", SalesStatus.IN_PROGRESS, 10),

@@ -4,9 +4,8 @@ Per customer on average: 3 contacts, 1.5 addresses, 10 activities, 1 project (wi
 2-3 grouping options. The first customer of every chunk of 1,000 is a big account with many
 more rows than the rest, so pages can be measured with few and with many related rows.
 
-The command lives in ``activities`` because it orchestrates all three apps (activities may
-import projects and customers, never the other way round); each app writes its own part
-(``<app>/scale_seed.py``).
+The command lives in ``ops`` because it writes all three apps; ``ops`` sits above them, so no
+domain app imports another to seed. Each app's part is a module of ``ops/scale_seed/``.
 
 Idempotent per scale: the ``seed_scale`` row of NumberSequence counts the customers seeded so
 far; a run tops up to ``--customers`` and adds nothing when that many are there. Each chunk is
@@ -18,11 +17,10 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
-from customers import scale_seed as customer_seed
 from customers.models import NumberSequence
-from projects import scale_seed as project_seed
-
-from ... import scale_seed as activity_seed
+from ops.scale_seed import activities as activity_seed
+from ops.scale_seed import customers as customer_seed
+from ops.scale_seed import projects as project_seed
 
 
 def seeded_count():

@@ -1,10 +1,9 @@
-"""Scale data for the benchmark: the activities part (see ``customers.scale_seed``)."""
+"""Scale data for the benchmark: the activities part (see ``ops.scale_seed.customers``)."""
 
 import datetime
 
-from customers.scale_seed import ACTIVITIES_PER_CUSTOMER, NOW, plan
-
-from .models import Activity, ActivityType
+from activities.models import Activity, ActivityType
+from ops.scale_seed.customers import ACTIVITIES_PER_CUSTOMER, NOW, plan
 
 ACTIVITY_TYPES = [
     ("Möte", ActivityType.MEETING, "people"),

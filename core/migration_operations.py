@@ -3,7 +3,7 @@
 ``PostgresOnly(AddIndex(...))`` runs the wrapped operation's SQL on PostgreSQL and does nothing
 on other databases (SQLite in development and tests). It leaves the model state alone: these
 indexes are not in the models' ``Meta.indexes`` (SQLite cannot build a GIN index), so
-``makemigrations`` never sees them and never proposes to drop them. README "Performance" lists
+``makemigrations`` never sees them and never proposes to drop them. docs/performance.md lists
 each index and the query it serves.
 """
 

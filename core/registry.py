@@ -1,7 +1,9 @@
-"""Tabs and sections of the customer card that other apps add without customers knowing them.
+"""Tabs, sections and history sources of the customer card, registered by the apps that own them.
 
-``projects`` and ``activities`` register their tabs and sections in ``AppConfig.ready()``
-(as NetBox registers object tabs), so the dependency stays activities -> projects -> customers.
+Every app (``customers`` too) registers its tabs, its sections of the Contact details tab and
+its models' history in ``AppConfig.ready()``, as NetBox registers object tabs. The card draws
+what is registered without knowing the apps, so ``customers`` never imports ``projects`` or
+``activities``, and this module imports none of them (docs/architecture.md, "Layout").
 Registrations are static configuration made at start-up, never data users change.
 """
 

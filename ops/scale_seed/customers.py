@@ -17,8 +17,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from . import bulk
-from .models import (
+from customers import bulk
+from customers.models import (
     Address,
     Contact,
     ContactRole,
@@ -33,7 +33,7 @@ from .models import (
     PaymentTerm,
     PriceList,
 )
-from .numbering import CUSTOMER_SERIES, take_numbers
+from customers.numbering import CUSTOMER_SERIES, take_numbers
 
 MARKER_KEY = "seed_scale"  # NumberSequence row: next_value = scale customers seeded so far
 CHUNK_SIZE = 1000  # customers per transaction; each chunk has one "heavy" customer
