@@ -31,6 +31,7 @@ from simple_history.utils import bulk_update_with_history
 from ..history import SOURCE_IMPORT, change_source, current_source
 from ..models import Address, Contact, Customer, CustomerGroupingOption, NumberSequence
 from ..permissions import is_restricted_to_own, may_edit_customers
+from ..validators import validate_address
 from . import bulk, parallel
 from . import values as v
 from .columns import COLUMN_BY_KEY
@@ -472,7 +473,7 @@ class Planner:
         # The column as the file names it, so the user finds it in their spreadsheet.
         column = self.table.headers.get(key) or (str(COLUMN_BY_KEY[key].label) if key else "")
         for message in messages:
-            self.errors.append(RowError(row, column, value, message))
+            self.errors.append(RowError(row, column, v.shorten(value), message))
 
     def _find_not_editable(self, matched):
         """Note the matched customers the importing user may not change: the "Edit own
@@ -758,6 +759,18 @@ class Planner:
                 head = v.clean_yes_no(cells["head_office"])
             except ValidationError as exc:
                 self.error(row, "head_office", cells["head_office"], exc)
+                ok = False
+        if ok:  # the rule of every address (Address.clean() applies it to forms)
+            try:
+                fields["postal_code"] = validate_address(
+                    line1=fields["line1"],
+                    postal_code=fields["postal_code"],
+                    city=fields["city"],
+                    country=country,
+                )
+            except ValidationError as exc:
+                for key, messages in exc.message_dict.items():
+                    self.error(row, key, cells.get(key, ""), ValidationError(messages))
                 ok = False
         if not ok:
             return None

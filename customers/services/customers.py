@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
 
 from ..models import Customer, NumberSequence
+from ..permissions import owner_refusal
 from . import versioning
 
 CUSTOMER_SEQUENCE = "customer"
@@ -101,6 +102,9 @@ def customer_create(*, user, address=None, **data):
     ``address_create`` arguments) adds the head-office address in the same transaction.
     """
     _unknown_fields(data)
+    refusal = owner_refusal(user, data.get("owner"))
+    if refusal:
+        raise ValidationError({"owner": refusal}, code="owner_not_self")
     number = data.pop("number", None)
     if number in ("", None):
         number = next_customer_number()

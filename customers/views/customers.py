@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
 from ..filters import CustomerListFilter
+from ..form_tokens import OneTimeFormMixin
 from ..forms import add_service_errors
 from ..forms.customers import (
     CustomerCreateForm,
@@ -69,7 +70,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
         return context
 
 
-class CustomerCreateView(PermissionRequiredMixin, FormView):
+class CustomerCreateView(OneTimeFormMixin, PermissionRequiredMixin, FormView):
     """New customer; a possible duplicate is shown and must be confirmed before saving."""
 
     permission_required = ADD
