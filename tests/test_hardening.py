@@ -16,10 +16,9 @@ from django.urls import reverse
 from activities.models import Activity
 from customers import roles
 from customers.importing.engine import ImportOptions, run_import
-from customers.login_throttling import throttled_username
-from customers.models import Address, Contact, Customer, EInvoiceOperator, FormSubmission
+from customers.models import Address, Contact, Customer, EInvoiceOperator
 from customers.resources import headers, template_rows
-from customers.validators import normalise_phone, normalise_postal_code
+from customers.validators import normalise_phone
 from projects.services import project_update
 from tests.customers.import_helpers import csv_bytes, review
 from tests.factories import (
@@ -89,6 +88,8 @@ def test_the_login_form_says_the_username_is_too_long():
 
 
 def test_throttling_records_usernames_at_most_as_long_as_its_column(rf):
+    from customers.login_throttling import throttled_username
+
     request = rf.post("/", {"username": "x" * 300})
     assert len(throttled_username(request)) == 255
     assert throttled_username(rf.post("/", {}), {"username": "anna"}) == "anna"
@@ -143,6 +144,8 @@ def test_a_postal_code_of_letters_is_refused_in_sweden(editor):
     ],
 )
 def test_postal_codes_are_checked_and_written_as_the_country_does(country, typed, stored):
+    from customers.validators import normalise_postal_code
+
     assert normalise_postal_code(typed, country) == stored
 
 
@@ -151,6 +154,8 @@ def test_postal_codes_are_checked_and_written_as_the_country_does(country, typed
 )
 def test_postal_codes_of_the_wrong_form_are_refused(country, wrong):
     from django.core.exceptions import ValidationError
+
+    from customers.validators import normalise_postal_code
 
     with pytest.raises(ValidationError):
         normalise_postal_code(wrong, country)
@@ -396,6 +401,8 @@ CREATE_FORMS = {
 
 @pytest.mark.parametrize("kind", sorted(CREATE_FORMS))
 def test_posting_the_same_create_form_twice_creates_once(editor, kind):
+    from customers.models import FormSubmission
+
     customer = CustomerFactory(owner=editor)
     AddressFactory(customer=customer, is_head_office=True)
     url, fields = CREATE_FORMS[kind](customer)
@@ -538,3 +545,38 @@ def test_contacts_with_a_foreign_address_stay_refused(editor):
     )
     assert response.status_code == 200
     assert not ContactFactory._meta.model.objects.filter(customer=customer).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_posts_of_one_create_form_create_one_customer():
+    """Two requests with the same form at the same moment (a double click that the browser sent
+    twice): the second waits for the first on the token and creates nothing."""
+    import threading
+
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent requests need a database server (run with DATABASE_URL)")
+    editor = UserFactory(roles=[roles.EDIT])
+    url = reverse("customers:customer_create")
+    for round_number in range(5):
+        token = f"{round_number:032x}"
+        form = {"name": f"Samtidig {round_number} AB", "country": "SE", "owner": editor.pk}
+        barrier = threading.Barrier(2)
+        statuses = []
+
+        def post(form=form, token=token, barrier=barrier, statuses=statuses):
+            try:
+                client = _client(editor)
+                barrier.wait()
+                statuses.append(client.post(url, {**form, "form_token": token}).status_code)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=post) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert statuses == [302, 302]
+        assert Customer.objects.filter(name=form["name"]).count() == 1
