@@ -92,7 +92,7 @@ def test_tab_with_several_addresses_and_contacts(page, login, screenshot):
             {"is_billing": True, "is_postal": True},
         ),
         ("Mannerheimintie 5", "00100", "Helsinki", "FI", "09 1234567", {"is_visiting": True}),
-        ("Industrivägen 40", "", "Västerås", "SE", "", {"is_billing": True}),
+        ("Industrivägen 40", "721 30", "Västerås", "SE", "", {"is_billing": True}),
     ]
     addresses = [
         address_create(
