@@ -386,7 +386,13 @@ def test_edit_page_with_a_stale_version_shows_an_error(editor_client, customer, 
     address_update(address=address, user=user, expected_version=address.version, city="Uppsala")
     response = editor_client.post(
         reverse("customers:address_update", args=[customer.pk, address.pk]),
-        {"line1": "Storgatan 1", "city": "Lund", "country": "SE", "version": 1},
+        {
+            "line1": "Storgatan 1",
+            "postal_code": "222 22",
+            "city": "Lund",
+            "country": "SE",
+            "version": 1,
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
