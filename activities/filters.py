@@ -6,6 +6,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.filters import IdFilter
+
 from .models import Activity, ActivityType
 
 SCOPE_MINE = "mine"
@@ -39,8 +41,8 @@ class ActivityFilter(django_filters.FilterSet):
         queryset=ActivityType.objects.order_by("order", "name"),
         empty_label=_("All types"),
     )
-    customer = django_filters.NumberFilter(field_name="customer_id", widget=forms.HiddenInput)
-    project = django_filters.NumberFilter(field_name="project_id", widget=forms.HiddenInput)
+    customer = IdFilter(field_name="customer_id", widget=forms.HiddenInput)
+    project = IdFilter(field_name="project_id", widget=forms.HiddenInput)
 
     class Meta:
         model = Activity

@@ -7,6 +7,7 @@ from customers.models import Contact
 from projects.forms import active_users, layout_helper, user_label
 
 from .models import Activity, ActivityType
+from .permissions import owns_what_they_change
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -59,6 +60,16 @@ class ActivityForm(forms.ModelForm):
                 self.fields["type"].initial = default.pk
         self.fields["type"].queryset = types.order_by("order", "name")
         self.fields["owner"].queryset = active_users()
+        if owns_what_they_change(user):
+            # The only owner they may choose is themselves (a forged one is an invalid choice).
+            self.fields["owner"].queryset = active_users().filter(pk=user.pk)
+            # Left empty on a new activity the service makes them the owner; an edit may not
+            # clear it.
+            self.fields["owner"].required = bool(self.instance.pk)
+            self.fields["owner"].initial = user.pk
+            self.fields["owner"].help_text = _(
+                "You may change only activities you own, so you are the owner."
+            )
         self.fields["participant_users"].queryset = active_users()
         self.fields["owner"].label_from_instance = user_label
         self.fields["participant_users"].label_from_instance = user_label

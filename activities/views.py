@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import FormView, ListView, TemplateView
 
 from core.pagination import CappedPaginator
+from customers.form_tokens import OneTimeFormMixin
 from customers.forms import add_service_errors
 from customers.models import Customer
 from customers.services.versioning import StaleObjectError
@@ -114,7 +115,7 @@ class ActivityFormMixin:
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ActivityCreateView(PermissionRequiredMixin, ActivityFormMixin, FormView):
+class ActivityCreateView(OneTimeFormMixin, PermissionRequiredMixin, ActivityFormMixin, FormView):
     """New activity; ``?customer=`` or ``?project=`` preset it (the project gives the customer).
 
     Read-only customer users may create activities (they hold activities.add_activity).
@@ -288,7 +289,7 @@ class ActivityMarkDoneView(ActivityMixin, PermissionRequiredMixin, View):
         return HttpResponseRedirect(safe_next(request, activity_home(activity)))
 
 
-class CustomerCollaborationTabView(CustomerCardMixin, TemplateView):
+class CustomerCollaborationTabView(OneTimeFormMixin, CustomerCardMixin, TemplateView):
     """The card's Collaboration tab: notes and activities of all the customer's projects."""
 
     template_name = "activities/card/collaboration.html"

@@ -20,3 +20,31 @@ class AnyOf(In):
 
 models.IntegerField.register_lookup(AnyOf)
 models.ForeignKey.register_lookup(AnyOf)
+
+
+class BoundedIn(In):
+    """``field__in`` on integer columns, without the values no such column can hold.
+
+    An id typed into a URL or a form (``?participant_users=99999999999999999999``) cannot match
+    any row, but SQLite cannot even bind it ("Python int too large to convert to SQLite
+    INTEGER") and PostgreSQL compares it as numeric. Django already answers an out-of-range
+    ``exact`` with no rows; this does the same for ``in``, for every form field, filter and
+    admin page that looks ids up by list.
+    """
+
+    lookup_name = "in"
+
+    def process_rhs(self, compiler, connection):
+        if self.rhs_is_direct_value():
+            internal_type = self.lhs.output_field.get_internal_type()
+            low, high = connection.ops.integer_field_range(internal_type)
+            self.rhs = [
+                value
+                for value in self.rhs
+                if not isinstance(value, int)
+                or ((low is None or value >= low) and (high is None or value <= high))
+            ]
+        return super().process_rhs(compiler, connection)
+
+
+models.IntegerField.register_lookup(BoundedIn)

@@ -13,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from . import roles
 
 ROLE_HELP = {
-    roles.READ_ONLY: _("view customers, addresses and contacts; may create activities"),
+    roles.READ_ONLY: _(
+        "view customers, addresses and contacts; may create activities and change their own"
+    ),
     roles.EDIT: _("add and edit customers, addresses, contacts and projects"),
     roles.ALL: _("Edit, and see financial figures"),
     roles.DELETE: _("may delete customers (together with Edit or All)"),

@@ -12,6 +12,22 @@ STATUS_INACTIVE = "inactive"
 STATUS_ALL = "all"
 
 
+# The largest id a bigint primary key holds.
+MAX_ID = 2**63 - 1
+
+
+class IdFilter(django_filters.NumberFilter):
+    """An id in the query string: a whole number an id column can hold. Anything else (a
+    decimal, 10**20) is an invalid value the filter ignores, not a lookup the database fails."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(*args, **kwargs)
+
+
 class StableOrderingFilter(django_filters.OrderingFilter):
     """Orders as chosen, then by pk, so equal names never swap places between pages."""
 

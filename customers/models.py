@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -321,7 +322,12 @@ class Customer(Stamped):
         db_index=False,
     )
     overdue_interest = models.DecimalField(
-        _("overdue interest (%)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("overdue interest (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     einvoice_address = models.CharField(_("e-invoice address"), max_length=100, blank=True)
     einvoice_operator = models.ForeignKey(
@@ -505,6 +511,44 @@ class Address(Stamped):
     def __str__(self):
         return ", ".join(p for p in [self.line1, f"{self.postal_code} {self.city}".strip()] if p)
 
+    _PLACE_FIELDS = ("line1", "postal_code", "city", "country", "phone")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._loaded_place = tuple(
+            str(instance.__dict__.get(name, "")) for name in cls._PLACE_FIELDS
+        )
+        return instance
+
+    def clean(self):
+        """A new address, or one whose place or phone changed, must be complete and valid.
+
+        An address saved only to move a flag (head office, default billing) is not judged
+        again: a row stored before these rules must not block changes to the others.
+        """
+        from .validators import normalise_phone, validate_address
+
+        loaded = getattr(self, "_loaded_place", None)
+        if loaded == tuple(str(getattr(self, name)) for name in self._PLACE_FIELDS):
+            return
+        errors = {}
+        try:
+            self.postal_code = validate_address(
+                line1=self.line1,
+                postal_code=self.postal_code,
+                city=self.city,
+                country=self.country,
+            )
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        try:
+            self.phone = normalise_phone(self.phone, self.country or "SE")
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def types(self):
         """The address types as translated labels, in a fixed order."""
@@ -630,3 +674,24 @@ class ImportUpload(models.Model):
 
     def __str__(self):
         return self.file_name
+
+
+class FormSubmission(models.Model):
+    """A create form's one-time token, claimed by the first POST that carries it.
+
+    The row is inserted in the same transaction as what the form creates: a second POST of the
+    same form (a double click, a resent request) waits for the first on the unique token and
+    is then sent to what the first created instead of creating it again (``form_tokens.py``).
+    """
+
+    token = models.CharField(_("token"), max_length=32, unique=True)
+    user_id = models.BigIntegerField(_("user"), null=True)  # no constraint: a stamp, as Stamped
+    result_url = models.CharField(_("result"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self):
+        return self.token

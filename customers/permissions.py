@@ -3,6 +3,8 @@
 Levels are Django groups (see ``roles.py``); code asks these functions, never group names.
 """
 
+from django.utils.translation import gettext as _
+
 VIEW = "customers.view_customer"
 ADD = "customers.add_customer"
 CHANGE = "customers.change_customer"
@@ -45,3 +47,19 @@ def may_delete_customer(user, customer):
 
 def may_see_financials(user):
     return bool(user and user.is_authenticated and user.has_perm(FINANCIALS))
+
+
+def owner_refusal(user, owner):
+    """Why ``user`` may not create a customer owned by ``owner``, or None when they may.
+
+    A user restricted to their own customers could not edit a customer owned by someone else
+    (or by no one) the moment it is saved, so what they create is theirs. Forms, services and
+    the importer ask this one function.
+    """
+    if user is None or not is_restricted_to_own(user):
+        return None
+    if owner is not None and getattr(owner, "pk", owner) == user.pk:
+        return None
+    return _(
+        "You may edit only customers you own, so you must be the owner of the customers you create."
+    )

@@ -18,15 +18,18 @@ from .exports import escape_cell
 from .importing.columns import COLUMNS
 from .models import Address, Contact, Customer, CustomerGroupingOption
 
+# The template's example row: a customer the demo data does not hold, named with the
+# industry, grouping categories and options the demo data configures, so trying the template as
+# it ships adds one new customer (tests/customers/test_demo_and_template.py).
 EXAMPLE_ROW = {
     "number": "",
-    "name": "Åkerlunds Bygg AB",
-    "organisation_number": "556036-0793",
-    "vat_number": "SE556036079301",
+    "name": "Exempelkonsult Sverige AB",
+    "organisation_number": "559412-1237",
+    "vat_number": "SE559412123701",
     "country": "SE",
-    "website": "https://akerlundsbygg.se",
-    "email": "info@akerlundsbygg.se",
-    "industry": "Bygg",
+    "website": "https://exempelkonsult.se",
+    "email": "info@exempelkonsult.se",
+    "industry": "Konsulttjänster",
     "owner": "",
     "payment_term": "",
     "invoice_template": "",
@@ -46,10 +49,10 @@ EXAMPLE_ROW = {
     "contact_last_name": "Lindström",
     "contact_title": "VD",
     "contact_role": "",
-    "contact_email": "orjan@akerlundsbygg.se",
+    "contact_email": "orjan@exempelkonsult.se",
     "contact_phone": "+46 8 123 456 78",
     "contact_mobile": "",
-    "groupings": "Region\\Stockholm|Storlek\\Medel",
+    "groupings": "Region\\Stockholm|Kundstorlek\\Medel",
 }
 
 

@@ -6,6 +6,7 @@ these, so a number is judged the same way everywhere.
 """
 
 import functools
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -110,6 +111,23 @@ def normalise_phone(value, country="SE"):
             _("Phone number %(number)s has the wrong number of digits.") % {"number": value},
             code="invalid_phone",
         )
+    if not phonenumbers.is_valid_number(number):
+        # Possible lengths are wide (Swedish numbers have 7 to 13 digits); the numbering plan
+        # says which area codes and mobile ranges exist and how long their numbers are.
+        raise ValidationError(
+            _(
+                "Phone number %(number)s is not a number in use in %(country)s: check the area "
+                "code and the number of digits."
+            )
+            % {
+                "number": value,
+                "country": countries.name(
+                    phonenumbers.region_code_for_number(number) or str(country).upper()
+                )
+                or country,
+            },
+            code="invalid_phone",
+        )
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -138,3 +156,70 @@ def normalise_gln(value):
             code="invalid_gln",
         )
     return digits
+
+
+# Postal code formats: (pattern of the digits and letters without spaces, how it is written).
+# Countries not listed take any 2-12 letters and digits (with spaces or hyphens).
+_POSTAL_CODES = {
+    "SE": (r"[1-9]\d{4}", lambda c: f"{c[:3]} {c[3:]}", "123 45"),
+    "FI": (r"\d{5}", str, "00100"),
+    "NO": (r"\d{4}", str, "0150"),
+    "DK": (r"[1-9]\d{3}", str, "2100"),
+    "IS": (r"\d{3}", str, "101"),
+    "DE": (r"\d{5}", str, "10115"),
+    "FR": (r"\d{5}", str, "75001"),
+    "EE": (r"\d{5}", str, "10111"),
+    "US": (r"\d{5}(\d{4})?", lambda c: c if len(c) == 5 else f"{c[:5]}-{c[5:]}", "10001"),
+    "NL": (r"[1-9]\d{3}[A-Z]{2}", lambda c: f"{c[:4]} {c[4:]}", "1011 AB"),
+    "GB": (r"[A-Z]{1,2}\d[A-Z\d]?\d[A-Z]{2}", lambda c: f"{c[:-3]} {c[-3:]}", "SW1A 1AA"),
+}
+_ANY_POSTAL_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9 -]{0,10}[A-Za-z0-9]")
+
+
+def normalise_postal_code(value, country):
+    """Return the postal code as the country writes it ("11122" → "111 22" in Sweden)."""
+    value = " ".join((value or "").split())
+    if not value:
+        return ""
+    code = str(country or "").upper()
+    known = _POSTAL_CODES.get(code)
+    if known is None:
+        if not _ANY_POSTAL_CODE.fullmatch(value):
+            raise ValidationError(
+                _("Postal code %(code)s is not valid: use letters and digits only.")
+                % {"code": value},
+                code="invalid_postal_code",
+            )
+        return value
+    pattern, write, example = known
+    compact = value.upper().replace(" ", "").replace("-", "")
+    if compact.startswith(code) and compact[len(code) :].isdigit():
+        compact = compact[len(code) :]  # "SE-111 22", "FI-00100": the old country prefix
+    if not re.fullmatch(pattern, compact):
+        raise ValidationError(
+            _("Postal code %(code)s is not valid in %(country)s (written like %(example)s).")
+            % {"code": value, "country": countries.name(code) or code, "example": example},
+            code="invalid_postal_code",
+        )
+    return write(compact)
+
+
+def validate_address(*, line1, postal_code, city, country):
+    """The rule every address meets, wherever it is written from: a street address or P.O.
+    box, a postal code valid in its country and a city. Returns the postal code as stored;
+    raises ``ValidationError`` naming every field that is wrong at once."""
+    errors = {}
+    if not (line1 or "").strip():
+        errors["line1"] = [_("Give the street address or P.O. box.")]
+    if not (postal_code or "").strip():
+        errors["postal_code"] = [_("Give the postal code.")]
+    else:
+        try:
+            postal_code = normalise_postal_code(postal_code, country)
+        except ValidationError as exc:
+            errors["postal_code"] = exc.messages
+    if not (city or "").strip():
+        errors["city"] = [_("Give the city.")]
+    if errors:
+        raise ValidationError(errors)
+    return postal_code

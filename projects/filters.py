@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from customers.filters import IdFilter
+
 from .models import Project, SalesStatus
 
 STATE_OPEN = "open"
@@ -27,9 +29,7 @@ class ProjectFilter(django_filters.FilterSet):
         queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
         empty_label=_("All owners"),
     )
-    customer = django_filters.NumberFilter(
-        field_name="customer_id", widget=forms.HiddenInput, label=_("Customer")
-    )
+    customer = IdFilter(field_name="customer_id", widget=forms.HiddenInput, label=_("Customer"))
     state = django_filters.ChoiceFilter(
         label=_("State"),
         choices=[

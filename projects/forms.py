@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from customers.forms import localize_decimal_inputs
 from customers.models import Contact, Currency
 from customers.permissions import may_see_financials
 
@@ -79,6 +80,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, user, customers, customer, **kwargs):
         super().__init__(*args, **kwargs)
+        localize_decimal_inputs(self)
         self.user = user
         self.customer = customer
         # The customer must be one the user may edit: a forged id fails as an invalid choice.

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from core.pagination import CappedPaginator
+from customers.form_tokens import OneTimeFormMixin
 from customers.forms import add_service_errors
 from customers.models import Customer
 from customers.permissions import may_edit_customer, may_see_financials
@@ -159,7 +160,7 @@ class ProjectDetailView(PermissionRequiredMixin, ProjectMixin, DetailView):
         return context
 
 
-class ProjectNoteCreateView(PermissionRequiredMixin, ProjectMixin, View):
+class ProjectNoteCreateView(OneTimeFormMixin, PermissionRequiredMixin, ProjectMixin, View):
     """Post a note on the project page."""
 
     permission_required = ADD_NOTE
@@ -193,7 +194,7 @@ class ProjectFormMixin:
         return self.render_to_response(self.get_context_data(form=form))
 
 
-class ProjectCreateView(PermissionRequiredMixin, ProjectFormMixin, FormView):
+class ProjectCreateView(OneTimeFormMixin, PermissionRequiredMixin, ProjectFormMixin, FormView):
     """New project for a customer the user may edit; without ``?customer=`` a chooser opens."""
 
     permission_required = ADD_PROJECT

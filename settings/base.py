@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # NUL and other control characters never reach a view, form or query (input_safety.py).
+    "customers.input_safety.ControlCharacterMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -107,6 +109,10 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a writer instead of failing with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Transactions take the write lock when they begin: a deferred one that reads and then
+    # writes fails at once with "database is locked" when another request is writing, instead
+    # of waiting for it (two clicks on Save at the same moment).
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # JIT compilation pays off for long analytical queries; on a page's short queries it costs
@@ -155,6 +161,10 @@ STORAGES = {
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
+# Widgets without maxlength: the server says a value is too long instead of the browser
+# cutting it silently (customers/forms/renderer.py).
+FORM_RENDERER = "customers.forms.renderer.FormRenderer"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -173,6 +183,12 @@ KUNDKORT_IMPORT_MAX_FILE_SIZE = int(
     os.environ.get("KUNDKORT_IMPORT_MAX_FILE_SIZE", 50 * 1024 * 1024)
 )
 KUNDKORT_IMPORT_MAX_ROWS = int(os.environ.get("KUNDKORT_IMPORT_MAX_ROWS", "200000"))
+# An XLSX is a zip: its XML may unpack to far more than the file's size (a "zip bomb").
+KUNDKORT_IMPORT_MAX_UNPACKED_SIZE = int(
+    os.environ.get("KUNDKORT_IMPORT_MAX_UNPACKED_SIZE", 400 * 1024 * 1024)
+)
+# Excel's own limit for the characters of one cell.
+KUNDKORT_IMPORT_MAX_CELL_LENGTH = int(os.environ.get("KUNDKORT_IMPORT_MAX_CELL_LENGTH", "32767"))
 KUNDKORT_PAGE_SIZE = int(os.environ.get("KUNDKORT_PAGE_SIZE", "25"))
 
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
@@ -187,6 +203,7 @@ AXES_COOLOFF_TIME = float(os.environ.get("AXES_COOLOFF_HOURS", "0.25"))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_USERNAME_CALLABLE = "core.login_throttling.throttled_username"
 
 # Content Security Policy: pages use no inline script or style attribute.
 CONTENT_SECURITY_POLICY = {

@@ -383,8 +383,10 @@ def test_edit_own_user_cannot_give_themselves_another_customer_through_the_owner
 def _import(user, rows, *, commit=True):
     from customers.importing.engine import ImportOptions, run_import
 
-    header = "Customer number;Customer name;City\r\n"
-    content = (header + "".join(f"{n};{name};{city}\r\n" for n, name, city in rows)).encode()
+    header = "Customer number;Customer name;Address line 1;Postal code;City\r\n"
+    content = (
+        header + "".join(f"{n};{name};Storgatan 1;111 22;{city}\r\n" for n, name, city in rows)
+    ).encode()
     return run_import(
         content, file_name="own.csv", options=ImportOptions(), user=user, commit=commit
     )

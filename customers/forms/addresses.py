@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Address
+from . import add_model_errors
 
 
 def address_label(address):
@@ -69,6 +70,13 @@ class AddressForm(forms.ModelForm):
         data = {name: self.cleaned_data[name] for name in self.Meta.fields}
         data["country"] = str(data["country"] or "SE")
         return data
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned.get(name, "") for name in ("line1", "postal_code", "city", "phone")}
+        values["country"] = str(cleaned.get("country") or "SE")
+        add_model_errors(self, self.instance, values)
+        return cleaned
 
     def _post_clean(self):
         # The services own the model validation (flags move between rows under a lock); the

@@ -1,10 +1,12 @@
 """The form of a customer's contact person, opened from the card."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..models import Address, Contact, ContactRole
+from ..validators import normalise_phone
 from .addresses import AddressChoiceField
 
 
@@ -64,6 +66,20 @@ class ContactForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
             # An edit must say which version it was made on, or it could overwrite a newer one.
             self.fields["version"].required = True
+
+    def clean(self):
+        cleaned = super().clean()
+        # The phone numbers are judged here too (the service judges them again when it saves),
+        # so a wrong number is marked in the same answer as the form's other errors.
+        address = cleaned.get("address")
+        country = address.country if address is not None else self.customer.country
+        for name in ("phone", "mobile"):
+            if cleaned.get(name) and name not in self.errors:
+                try:
+                    normalise_phone(cleaned[name], country or "SE")
+                except ValidationError as exc:
+                    self.add_error(name, exc.messages)
+        return cleaned
 
     def service_kwargs(self):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}

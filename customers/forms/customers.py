@@ -11,6 +11,7 @@ from django_countries import countries
 from django_countries.fields import LazyTypedChoiceField
 
 from ..models import (
+    Address,
     Currency,
     Customer,
     Industry,
@@ -19,8 +20,10 @@ from ..models import (
     PaymentTerm,
     PriceList,
 )
+from ..permissions import is_restricted_to_own, owner_refusal
 from ..selectors.customers import customer_owner_choices
 from ..validators import normalise_organisation_number
+from . import add_model_errors
 
 
 def _website_field():
@@ -149,6 +152,12 @@ class CustomerCreateForm(CustomerNumberMixin, forms.ModelForm):
         self.fields["owner"].label_from_instance = _owner_label
         if user is not None and not self.is_bound:
             self.initial.setdefault("owner", user.pk)
+        if user is not None and is_restricted_to_own(user):
+            # They could not edit a customer someone else owns: they are its owner.
+            owner = self.fields["owner"]
+            owner.queryset = owner.queryset.filter(pk=user.pk)
+            owner.required = True
+            owner.help_text = _("You may edit only customers you own, so you are the owner.")
         _active_lookups(self)
         # Translated here (xgettext does not read inside f-strings or HTML layout strings).
         section_title = _("Address and billing information")
@@ -228,8 +237,29 @@ class CustomerCreateForm(CustomerNumberMixin, forms.ModelForm):
         except ValidationError:
             return value  # the model's clean() reports it with the right message
 
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned[name] for name in self.Meta.fields if name in cleaned}
+        values.pop("number", None)  # clean_number says whether it is free
+        add_model_errors(self, self.instance, values)
+        if self.has_address():
+            address = {name: cleaned.get(f"address_{name}") or "" for name in ADDRESS_TEXT_FIELDS}
+            address["country"] = cleaned.get("address_country") or cleaned.get("country") or "SE"
+            add_model_errors(self, Address(), address, prefix="address_")
+        return cleaned
+
+    def clean_owner(self):
+        owner = self.cleaned_data.get("owner")
+        refusal = owner_refusal(self.user, owner)
+        if refusal:
+            raise ValidationError(refusal, code="owner_not_self")
+        return owner
+
     def has_address(self):
-        return any(self.cleaned_data.get(f"address_{n}") for n in ADDRESS_TEXT_FIELDS)
+        return any(
+            self.cleaned_data.get(f"address_{n}") or self.data.get(self.add_prefix(f"address_{n}"))
+            for n in ADDRESS_TEXT_FIELDS
+        )
 
     def customer_data(self):
         return {name: self.cleaned_data.get(name) for name in self.Meta.fields}
@@ -277,6 +307,12 @@ class CustomerDetailsForm(CustomerNumberMixin, forms.ModelForm):
             Row(Column("website", css_class="col-md-6"), Column("email", css_class="col-md-6")),
             Row(Column("industry", css_class="col-md-6"), Column("owner", css_class="col-md-6")),
         )
+
+    def clean(self):
+        cleaned = super().clean()
+        values = {name: cleaned[name] for name in DETAIL_FIELDS if name in cleaned}
+        add_model_errors(self, self.instance, values)
+        return cleaned
 
     def _post_clean(self):
         # The service validates the model; the form instance must stay untouched until then.

@@ -1,7 +1,6 @@
 """Forms of the Customer settings tab: billing defaults and the customer's grouping options."""
 
 from django import forms
-from django.core.validators import MinValueValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +13,7 @@ from ..models import (
     PaymentTerm,
     PriceList,
 )
+from . import add_model_errors, localize_decimal_inputs
 
 
 def _active_or_current(queryset, current_pk):
@@ -108,6 +108,7 @@ class CustomerSettingsForm(forms.ModelForm):
                 queryset, getattr(customer, f"{name}_id")
             )
             self.fields[name].empty_label = _("Not set")
+        localize_decimal_inputs(self)
         for field in self.fields.values():
             # The classes crispy gave them: the template draws these fields by hand, which is
             # cheaper than crispy's rendering (docs/performance.md).
@@ -116,8 +117,6 @@ class CustomerSettingsForm(forms.ModelForm):
                 widget.attrs["class"] = "select form-select"
             elif not widget.is_hidden:
                 widget.attrs["class"] = f"{widget.input_type}input form-control"
-        self.fields["overdue_interest"].validators.append(MinValueValidator(0))
-        self.fields["overdue_interest"].widget.attrs.update(min="0", step="0.01")
         if read_only:
             for field in self.fields.values():
                 field.disabled = True
@@ -145,6 +144,8 @@ class CustomerSettingsForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("einvoice_address") and not cleaned.get("einvoice_operator"):
             self.add_error("einvoice_operator", _("Choose the operator of the e-invoice address."))
+        values = {name: cleaned[name] for name in self.Meta.fields if name in cleaned}
+        add_model_errors(self, self.instance, values)
         return cleaned
 
     def _post_clean(self):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..models import Address
+from ..validators import validate_address
 from . import values as v
 from .state import PlannedAddress, address_identity
 
@@ -62,6 +63,18 @@ def plan_address(planner, state, plan, cells):
             head = v.clean_yes_no(cells["head_office"])
         except ValidationError as exc:
             state.error("head_office", cells["head_office"], exc)
+            ok = False
+    if ok:  # the rule of every address (Address.clean() applies it to forms)
+        try:
+            fields["postal_code"] = validate_address(
+                line1=fields["line1"],
+                postal_code=fields["postal_code"],
+                city=fields["city"],
+                country=country,
+            )
+        except ValidationError as exc:
+            for key, messages in exc.message_dict.items():
+                state.error(key, cells.get(key, ""), ValidationError(messages))
             ok = False
     if not ok:
         return None

@@ -9,12 +9,15 @@ import csv
 import datetime
 import decimal
 import io
+import re
+import zipfile
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from ..input_safety import has_control_characters, strip_control_characters
 from .columns import match_header, suggest_header
 
 XLSX_MAGIC = b"PK\x03\x04"
@@ -42,6 +45,19 @@ FORMULA_STARTS = {"=", "+", "-", "@", "\t", "\r"}
 # Bytes 0x80-0x9F are printable in Windows-1252 but control characters in ISO-8859-1; these five
 # are undefined in Windows-1252, so a file containing them can only be ISO-8859-1.
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
+
+
+# A valid UTF-8 sequence of two to four bytes: text written as Windows-1252 practically never
+# holds one (Å is 0xC5 followed by a letter there), so a file that is not valid UTF-8 but holds
+# these mixes encodings (rows pasted from a Windows-1252 file into a UTF-8 one).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+# How many of the rows that do not decode an error names.
+_NAMED_ROWS = 10
+# In XLSX XML a character takes at most 10 bytes (&#x10FFFF;): a run of text between tags longer
+# than this many bytes per allowed character is a cell over the limit, found before parsing.
+_XML_BYTES_PER_CHARACTER = 10
 
 
 class ImportFileError(Exception):
@@ -83,14 +99,58 @@ def read_table(content, file_name=""):
     return _read_csv(content)
 
 
+def _rows_not_utf8(content):
+    """The line numbers (1 = the header) of ``content`` that are not valid UTF-8."""
+    return [
+        number
+        for number, line in enumerate(content.split(b"\n"), start=1)
+        if not _decodes_as_utf8(line)
+    ]
+
+
+def _decodes_as_utf8(line):
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mixed_encoding_error(content):
+    rows = _rows_not_utf8(content)
+    named = ", ".join(str(n) for n in rows[:_NAMED_ROWS])
+    if len(rows) > _NAMED_ROWS:
+        named = _("%(rows)s and %(count)s more") % {
+            "rows": named,
+            "count": len(rows) - _NAMED_ROWS,
+        }
+    return ImportFileError(
+        _(
+            "The file mixes character encodings: it is written in UTF-8, but rows %(rows)s are "
+            "not (they were probably copied from a file saved as Windows-1252). Save the whole "
+            "file as UTF-8 and import it again. Nothing was imported."
+        )
+        % {"rows": named}
+    )
+
+
 def decode(content):
-    """Return (text, encoding name): UTF-8 (BOM or not), else Windows-1252 or ISO-8859-1."""
+    """Return (text, encoding name): UTF-8 (BOM or not), else Windows-1252 or ISO-8859-1.
+
+    A file that is UTF-8 in part (a BOM, or valid multi-byte sequences) and not in others is
+    refused with the rows that do not decode, rather than read wrongly as a whole.
+    """
     if content.startswith(b"\xef\xbb\xbf"):
-        return content[3:].decode("utf-8", errors="replace"), "UTF-8 (BOM)"
+        try:
+            return content[3:].decode("utf-8"), "UTF-8 (BOM)"
+        except UnicodeDecodeError:
+            raise _mixed_encoding_error(content[3:]) from None
     try:
         return content.decode("utf-8"), "UTF-8"
     except UnicodeDecodeError:
         pass
+    if _UTF8_MULTIBYTE.search(content):
+        raise _mixed_encoding_error(content)
     high = set(content.translate(None, bytes(range(0x80))).translate(None, bytes(range(0xA0, 256))))
     if high & _CP1252_UNDEFINED:
         return content.decode("iso-8859-1"), "ISO-8859-1"
@@ -118,6 +178,8 @@ def _read_csv(content):
         escaped = any(f"'{c}" in text for c in FORMULA_STARTS)
         table = _table(header, reader, escaped)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _cell_too_long(reader.line_num, None, None) from exc
         raise ImportFileError(
             _("The file could not be read as CSV (line %(line)s): %(error)s")
             % {"line": reader.line_num, "error": exc}
@@ -143,10 +205,84 @@ def _cell(value):
     return str(value)
 
 
+def _cell_too_long(row, column, length):
+    limit = settings.KUNDKORT_IMPORT_MAX_CELL_LENGTH
+    where = (
+        _('Row %(row)s, column "%(column)s"') % {"row": row, "column": column}
+        if column
+        else _("Row %(row)s") % {"row": row}
+        if row
+        else _("A cell")
+    )
+    if length:
+        what = _("%(where)s holds %(length)s characters") % {
+            "where": where,
+            "length": f"{length:,}".replace(",", "\u00a0"),
+        }
+    else:
+        what = _("%(where)s holds more characters") % {"where": where}
+    return ImportFileError(
+        _("%(what)s; a cell may hold at most %(limit)s. Nothing was imported.")
+        % {"what": what, "limit": f"{limit:,}".replace(",", "\u00a0")}
+    )
+
+
+def _longest_text_run(stream, longer_than):
+    """True when ``stream`` (XML bytes) holds more than ``longer_than`` bytes between tags.
+
+    Read in chunks, so a cell of hundreds of megabytes is found without holding it; split in
+    C (``bytes.split``), so it stays linear whatever the runs look like.
+    """
+    run = 0
+    while chunk := stream.read(1 << 20):
+        parts = chunk.split(b"<")
+        run += len(parts[0])
+        if run > longer_than:
+            return True
+        if len(parts) > 1:
+            if len(parts) > 2 and max(map(len, parts[1:-1])) > longer_than:
+                return True
+            run = len(parts[-1])
+    return run > longer_than
+
+
+def check_xlsx_limits(content):
+    """Refuse an XLSX whose XML unpacks beyond the limit, or holds a cell over the cell limit,
+    before openpyxl parses it: a few megabytes of zip can unpack to gigabytes."""
+    limit = settings.KUNDKORT_IMPORT_MAX_UNPACKED_SIZE
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            members = archive.infolist()
+            unpacked = sum(member.file_size for member in members)
+            if unpacked > limit:
+                raise ImportFileError(
+                    _(
+                        "The workbook unpacks to %(size)s; workbooks up to %(limit)s unpacked can "
+                        "be imported. Split it into parts, or save it as CSV."
+                    )
+                    % {"size": filesizeformat(unpacked), "limit": filesizeformat(limit)}
+                )
+            longest = settings.KUNDKORT_IMPORT_MAX_CELL_LENGTH * _XML_BYTES_PER_CHARACTER
+            for member in members:
+                name = member.filename
+                if not (name.startswith("xl/worksheets/") or name == "xl/sharedStrings.xml"):
+                    continue
+                if member.file_size <= longest:
+                    continue
+                with archive.open(member) as stream:
+                    if _longest_text_run(stream, longest):
+                        raise _cell_too_long(None, None, None)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError) as exc:
+        raise ImportFileError(
+            _("The file could not be read as an Excel workbook (.xlsx): %(error)s") % {"error": exc}
+        ) from exc
+
+
 def _read_xlsx(content):
     # openpyxl parses the XML with defusedxml when it is installed (it is a dependency).
     import openpyxl
 
+    check_xlsx_limits(content)
     try:
         workbook = openpyxl.load_workbook(
             io.BytesIO(content), read_only=True, data_only=True, keep_links=False
@@ -213,12 +349,20 @@ def _table(header, rows, escaped=True):
     repeated = [i for i, column in enumerate(columns) if column.key in REPEATING]
     intern = {}
     limit = settings.KUNDKORT_IMPORT_MAX_ROWS
+    cell_limit = settings.KUNDKORT_IMPORT_MAX_CELL_LENGTH
     table = Table(columns=columns, headers=seen)
     append = table.rows.append
     row_number = 1
     for raw in rows:
         row_number += 1
         values = [cell.strip() for cell in raw[:width]]
+        if values and max(map(len, values)) > cell_limit:
+            index = max(range(len(values)), key=lambda i: len(values[i]))
+            raise _cell_too_long(row_number, header[index], len(values[index]))
+        joined = "".join(values)
+        if has_control_characters(joined):
+            # NUL and other control characters never reach the database (input_safety.py).
+            values = [strip_control_characters(cell).strip() for cell in values]
         for i in repeated:
             # Countries, cities, types, groupings repeat row after row: keep one copy of each.
             values[i] = intern.setdefault(values[i], values[i])

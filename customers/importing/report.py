@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 
+from . import values as v
 from .columns import COLUMN_BY_KEY
 
 NEW, UPDATE, UNCHANGED, ERROR = "new", "update", "unchanged", "error"
@@ -112,7 +113,7 @@ class RowState:
         # The column as the file names it, so the user finds it in their spreadsheet.
         column = self.headers.get(key) or (str(COLUMN_BY_KEY[key].label) if key else "")
         for message in messages:
-            self.errors.append(RowError(self.row, column, value, message))
+            self.errors.append(RowError(self.row, column, v.shorten(value), message))
 
     def action(self, found):
         """The row's action in the review: ``found`` ("new" or None) unless errors or changes

@@ -166,3 +166,15 @@ def parse_groupings(value):
 def fold(value):
     """The key names are matched by: trimmed, single spaces, case-insensitive."""
     return " ".join(value.split()).casefold()
+
+
+# Error lists show at most this many characters of a cell (a cell may hold megabytes).
+SHOWN_VALUE_LENGTH = 100
+
+
+def shorten(value, length=SHOWN_VALUE_LENGTH):
+    """The value as an error list shows it: cut with an ellipsis when longer than ``length``."""
+    value = "" if value is None else str(value)
+    if len(value) <= length:
+        return value
+    return value[: length - 1] + "…"

@@ -232,6 +232,16 @@ def describe_changes(model, newer, older):
     return changes
 
 
+def financial_field_names(model):
+    """The human names of ``model``'s financial fields (as ``describe_changes`` names them)."""
+    names = set()
+    for source in all_sources():
+        if source.model is model:
+            for name in source.financial_fields:
+                names.add(str(model._meta.get_field(name).verbose_name))
+    return names
+
+
 def _entries_of_source(source, page_rows):
     """The entries of one source on the page, from ``[(history id, previous history id)]``: one
     plain query for the records and the records before them, whatever their number (also none)."""

@@ -15,7 +15,6 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..models import Address, Contact, Customer
-from ..validators import normalise_phone
 from . import versioning
 
 # Fields an edit form may change with ``address_update``.
@@ -54,10 +53,8 @@ def _normalise(address):
     address.line2 = (address.line2 or "").strip()
     address.postal_code = (address.postal_code or "").strip()
     address.city = (address.city or "").strip()
-    try:
-        address.phone = normalise_phone(address.phone, address.country or "SE")
-    except ValidationError as exc:
-        raise ValidationError({"phone": exc.messages}) from exc
+    # The phone is checked with the rest of the address in Address.clean() (all errors at once).
+    address.phone = (address.phone or "").strip()
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from .. import rules
 from ..models import Customer
 from ..numbering import CUSTOMER_SERIES, take_number
+from ..permissions import owner_refusal
 from . import versioning
 
 # Fields ``customer_create`` and ``customer_update`` accept.
@@ -55,6 +56,9 @@ def customer_create(*, user, address=None, **data):
     ``address_create`` arguments) adds the head-office address in the same transaction.
     """
     _unknown_fields(data)
+    refusal = owner_refusal(user, data.get("owner"))
+    if refusal:
+        raise ValidationError({"owner": refusal}, code="owner_not_self")
     number = data.pop("number", None)
     if number in ("", None):
         number = next_customer_number()

@@ -67,8 +67,21 @@ def lock_for_update(model, *, pk, expected_version):
     return instance
 
 
-def changes_since(instance, version):
-    """The fields changed since ``version``, from django-simple-history when it is kept."""
+def _acting_user():
+    """The user of the request being served (django-simple-history's middleware keeps it)."""
+    from simple_history.models import HistoricalRecords
+
+    request = getattr(HistoricalRecords.context, "request", None)
+    return getattr(request, "user", None)
+
+
+def changes_since(instance, version, *, user=None):
+    """The fields changed since ``version``, from django-simple-history when it is kept.
+
+    Financial fields (those the History tab shows only at the All level) are left out unless
+    ``user`` (by default the user of the current request) may see financial figures: the
+    message must not tell an Edit user what the History tab hides from them.
+    """
     history = getattr(instance, "history", None)
     if history is None:
         return []
@@ -76,9 +89,14 @@ def changes_since(instance, version):
     now = history.order_by("-history_date").first()
     if then is None or now is None or then.pk == now.pk:
         return []
-    from ..selectors.history import describe_changes
+    from ..permissions import may_see_financials
+    from ..selectors.history import describe_changes, financial_field_names
 
-    return describe_changes(type(instance), now, then)
+    changes = describe_changes(type(instance), now, then)
+    if may_see_financials(user or _acting_user()):
+        return changes
+    hidden = financial_field_names(type(instance))
+    return [change for change in changes if change[0] not in hidden]
 
 
 def bump(instance, *, user=None):

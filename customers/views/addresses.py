@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView
 
+from ..form_tokens import OneTimeFormMixin
 from ..forms import add_service_errors
 from ..forms.addresses import AddressDeleteForm, AddressForm, HeadOfficeForm, address_label
 from ..models import Address
@@ -63,7 +64,7 @@ class AddressMixin(CardChangeMixin):
         return context
 
 
-class AddressCreateView(AddressMixin, FormView):
+class AddressCreateView(OneTimeFormMixin, AddressMixin, FormView):
     """New address: street, place, phone, the three type flags and "Head office"."""
 
     permission_required = "customers.add_address"

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import FormView, TemplateView
 
+from ..form_tokens import OneTimeFormMixin
 from ..forms import add_service_errors
 from ..forms.contacts import ContactForm
 from ..models import Contact
@@ -37,7 +38,7 @@ class ContactMixin(CardChangeMixin):
         return context
 
 
-class ContactCreateView(ContactMixin, FormView):
+class ContactCreateView(OneTimeFormMixin, ContactMixin, FormView):
     """New contact: the head office is preselected among this customer's addresses."""
 
     permission_required = "customers.add_contact"

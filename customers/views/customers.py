@@ -14,6 +14,7 @@ from core.registry import card_sections
 
 from .. import presenters
 from ..filters import CustomerListFilter
+from ..form_tokens import OneTimeFormMixin
 from ..forms import add_service_errors
 from ..forms.customers import (
     CustomerCreateForm,
@@ -72,7 +73,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
         return context
 
 
-class CustomerCreateView(PermissionRequiredMixin, FormView):
+class CustomerCreateView(OneTimeFormMixin, PermissionRequiredMixin, FormView):
     """New customer; a possible duplicate is shown and must be confirmed before saving."""
 
     permission_required = ADD

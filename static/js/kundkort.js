@@ -16,5 +16,24 @@
       var message = (button && button.dataset.kkConfirm) || event.target.dataset.kkConfirm;
       if (message && !window.confirm(message)) { event.preventDefault(); }
     });
+    // A form being sent cannot be sent again: its buttons are disabled until the answer comes
+    // (the server refuses a repeat as well: the form's one-time token). Disabled after this
+    // event, so the clicked button's name and value are still sent.
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      if (event.defaultPrevented || (form.method || "").toLowerCase() !== "post") { return; }
+      window.setTimeout(function () {
+        form.querySelectorAll("button, input[type=submit]").forEach(function (button) {
+          if (!button.disabled) { button.disabled = true; button.dataset.kkSubmitting = "1"; }
+        });
+      }, 0);
+    });
+    // Back to a page from the browser's cache: its buttons work again.
+    window.addEventListener("pageshow", function () {
+      document.querySelectorAll("[data-kk-submitting]").forEach(function (button) {
+        button.disabled = false;
+        delete button.dataset.kkSubmitting;
+      });
+    });
   });
 })();

@@ -209,7 +209,12 @@ def test_edit_saves_and_bumps_the_version(reader_client, readonly_user):
     url = reverse("activities:activity_update", args=[activity.pk])
     response = reader_client.post(
         url,
-        form_data(subject="Nytt ämne", type=activity.type_id, version=activity.version),
+        form_data(
+            subject="Nytt ämne",
+            type=activity.type_id,
+            owner=readonly_user.pk,
+            version=activity.version,
+        ),
     )
     assert response.status_code == 302
     activity.refresh_from_db()

@@ -92,7 +92,7 @@ def test_tab_with_several_addresses_and_contacts(page, login, screenshot):
             {"is_billing": True, "is_postal": True},
         ),
         ("Mannerheimintie 5", "00100", "Helsinki", "FI", "09 1234567", {"is_visiting": True}),
-        ("Industrivägen 40", "", "Västerås", "SE", "", {"is_billing": True}),
+        ("Industrivägen 40", "721 30", "Västerås", "SE", "", {"is_billing": True}),
     ]
     addresses = [
         address_create(
@@ -149,8 +149,12 @@ def test_tab_with_several_addresses_and_contacts(page, login, screenshot):
 def test_read_only_user_sees_no_edit_controls(page, login, screenshot):
     reader = UserFactory(username="reader", roles=[roles.READ_ONLY])
     customer = CustomerFactory(name="Läsbar AB")
-    address_create(customer=customer, user=reader, line1="Storgatan 1", city="Lund")
-    address_create(customer=customer, user=reader, line1="Lillgatan 2", city="Malmö")
+    address_create(
+        customer=customer, user=reader, line1="Storgatan 1", city="Lund", postal_code="111 22"
+    )
+    address_create(
+        customer=customer, user=reader, line1="Lillgatan 2", city="Malmö", postal_code="111 22"
+    )
     contact_create(customer=customer, user=reader, first_name="Lars", last_name="Nilsson")
     login(reader)
     page.goto(card_url(customer))

@@ -33,6 +33,7 @@ def customer():
 
 def add(customer, user, **fields):
     fields.setdefault("line1", "Storgatan 1")
+    fields.setdefault("postal_code", "111 22")
     fields.setdefault("city", "Stockholm")
     return address_create(customer=customer, user=user, **fields)
 
@@ -385,7 +386,13 @@ def test_edit_page_with_a_stale_version_shows_an_error(editor_client, customer, 
     address_update(address=address, user=user, expected_version=address.version, city="Uppsala")
     response = editor_client.post(
         reverse("customers:address_update", args=[customer.pk, address.pk]),
-        {"line1": "Storgatan 1", "city": "Lund", "country": "SE", "version": 1},
+        {
+            "line1": "Storgatan 1",
+            "postal_code": "222 22",
+            "city": "Lund",
+            "country": "SE",
+            "version": 1,
+        },
     )
     assert response.status_code == 200
     assert response.context["form"].non_field_errors()
@@ -400,7 +407,13 @@ def test_edit_page_keeps_the_head_office_even_if_the_box_is_posted_unticked(
     add(customer, user, line1="Sidogatan 2")
     response = editor_client.post(
         reverse("customers:address_update", args=[customer.pk, head.pk]),
-        {"line1": "Storgatan 1", "city": "Lund", "country": "SE", "version": head.version},
+        {
+            "line1": "Storgatan 1",
+            "postal_code": "222 22",
+            "city": "Lund",
+            "country": "SE",
+            "version": head.version,
+        },
     )
     assert response.status_code == 302
     head.refresh_from_db()
@@ -416,8 +429,12 @@ def test_new_address_form_says_the_first_address_becomes_head_office(editor_clie
 def test_deleting_an_address_moves_a_contact_whose_old_email_no_longer_validates():
     editor = UserFactory()
     customer = CustomerFactory()
-    head = address_create(customer=customer, user=editor, line1="Storgatan 1", city="Umeå")
-    branch = address_create(customer=customer, user=editor, line1="Hamngatan 2", city="Luleå")
+    head = address_create(
+        customer=customer, user=editor, line1="Storgatan 1", city="Umeå", postal_code="111 22"
+    )
+    branch = address_create(
+        customer=customer, user=editor, line1="Hamngatan 2", city="Luleå", postal_code="111 22"
+    )
     contact = Contact.objects.create(
         customer=customer, address=branch, first_name="Åsa", last_name="Öberg", email="åsa@"
     )

@@ -67,8 +67,12 @@ def fill(customer, count):
 
 
 def test_head_office_is_listed_first_with_its_badge(reader_client, customer, user):
-    address_create(customer=customer, user=user, line1="Huvudgatan 1", city="Örebro")
-    address_create(customer=customer, user=user, line1="Annexet 2", city="Arboga")
+    address_create(
+        customer=customer, user=user, line1="Huvudgatan 1", city="Örebro", postal_code="111 22"
+    )
+    address_create(
+        customer=customer, user=user, line1="Annexet 2", city="Arboga", postal_code="111 22"
+    )
     sections = card(reader_client, customer).context["address_section"]
     assert [a.line1 for a in sections["addresses"]] == ["Huvudgatan 1", "Annexet 2"]
     html = card(reader_client, customer).content.decode()
@@ -77,8 +81,17 @@ def test_head_office_is_listed_first_with_its_badge(reader_client, customer, use
 
 
 def test_default_billing_address_is_marked(reader_client, customer, user):
-    address_create(customer=customer, user=user, line1="Huvudgatan 1")
-    address_create(customer=customer, user=user, line1="Fakturagatan 9", is_billing=True)
+    address_create(
+        customer=customer, user=user, line1="Huvudgatan 1", postal_code="111 22", city="Stockholm"
+    )
+    address_create(
+        customer=customer,
+        user=user,
+        line1="Fakturagatan 9",
+        is_billing=True,
+        postal_code="111 22",
+        city="Stockholm",
+    )
     html = card(reader_client, customer).content.decode()
     assert html.count('data-testid="default-billing-badge"') == 1
     billing = Address.objects.get(line1="Fakturagatan 9")
@@ -116,7 +129,9 @@ def test_show_inactive_shows_them_greyed(reader_client, customer, user):
 
 
 def test_phones_are_shown_for_people_to_read(reader_client, customer, user):
-    address_create(customer=customer, user=user, line1="Huvudgatan 1")
+    address_create(
+        customer=customer, user=user, line1="Huvudgatan 1", postal_code="111 22", city="Stockholm"
+    )
     contact_create(
         customer=customer, user=user, first_name="Anna", last_name="Berg", mobile="0701234567"
     )
@@ -126,8 +141,12 @@ def test_phones_are_shown_for_people_to_read(reader_client, customer, user):
 
 
 def test_editor_sees_the_edit_controls(editor_client, customer, user):
-    address_create(customer=customer, user=user, line1="Huvudgatan 1")
-    address_create(customer=customer, user=user, line1="Annexet 2")
+    address_create(
+        customer=customer, user=user, line1="Huvudgatan 1", postal_code="111 22", city="Stockholm"
+    )
+    address_create(
+        customer=customer, user=user, line1="Annexet 2", postal_code="111 22", city="Stockholm"
+    )
     contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
     html = card(editor_client, customer).content.decode()
     for testid in [
@@ -144,8 +163,12 @@ def test_editor_sees_the_edit_controls(editor_client, customer, user):
 
 
 def test_read_only_user_sees_everything_and_no_edit_controls(reader_client, customer, user):
-    address_create(customer=customer, user=user, line1="Huvudgatan 1")
-    address_create(customer=customer, user=user, line1="Annexet 2")
+    address_create(
+        customer=customer, user=user, line1="Huvudgatan 1", postal_code="111 22", city="Stockholm"
+    )
+    address_create(
+        customer=customer, user=user, line1="Annexet 2", postal_code="111 22", city="Stockholm"
+    )
     contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
     html = card(reader_client, customer).content.decode()
     assert "Huvudgatan 1" in html and "Annexet 2" in html and "Berg" in html
@@ -211,9 +234,18 @@ URLS = [
 def setting(user):
     customer = CustomerFactory()
     other = CustomerFactory()
-    address = address_create(customer=customer, user=user, line1="Huvudgatan 1", is_billing=True)
+    address = address_create(
+        customer=customer,
+        user=user,
+        line1="Huvudgatan 1",
+        is_billing=True,
+        postal_code="111 22",
+        city="Stockholm",
+    )
     contact = contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
-    other_address = address_create(customer=other, user=user, line1="Annan väg 1")
+    other_address = address_create(
+        customer=other, user=user, line1="Annan väg 1", postal_code="111 22", city="Stockholm"
+    )
     other_contact = contact_create(customer=other, user=user, first_name="Olle", last_name="Ek")
     return {
         "customer": customer,

@@ -32,13 +32,20 @@ def customer():
 
 @pytest.fixture
 def head_office(customer, user):
-    return address_create(customer=customer, user=user, line1="Storgatan 1", city="Stockholm")
+    return address_create(
+        customer=customer, user=user, line1="Storgatan 1", city="Stockholm", postal_code="111 22"
+    )
 
 
 @pytest.fixture
 def branch(customer, user, head_office):
     return address_create(
-        customer=customer, user=user, line1="Aleksanterinkatu 1", city="Helsinki", country="FI"
+        customer=customer,
+        user=user,
+        line1="Aleksanterinkatu 1",
+        city="Helsinki",
+        country="FI",
+        postal_code="00100",
     )
 
 
@@ -62,7 +69,13 @@ def test_a_contact_can_belong_to_another_address_of_the_customer(customer, user,
 
 
 def test_a_contact_at_another_customers_address_is_refused(customer, user, head_office):
-    foreign = address_create(customer=CustomerFactory(), user=user, line1="Annan väg 1")
+    foreign = address_create(
+        customer=CustomerFactory(),
+        user=user,
+        line1="Annan väg 1",
+        postal_code="111 22",
+        city="Stockholm",
+    )
     with pytest.raises(ValidationError) as exc:
         new_contact(customer, user, address=foreign)
     assert "address" in exc.value.error_dict
@@ -71,7 +84,13 @@ def test_a_contact_at_another_customers_address_is_refused(customer, user, head_
 
 def test_moving_a_contact_to_another_customers_address_is_refused(customer, user, head_office):
     contact = new_contact(customer, user)
-    foreign = address_create(customer=CustomerFactory(), user=user, line1="Annan väg 1")
+    foreign = address_create(
+        customer=CustomerFactory(),
+        user=user,
+        line1="Annan väg 1",
+        postal_code="111 22",
+        city="Stockholm",
+    )
     with pytest.raises(ValidationError):
         contact_update(
             contact=contact, user=user, expected_version=contact.version, address=foreign
@@ -159,7 +178,13 @@ def test_new_contact_form_preselects_the_head_office(editor_client, customer, br
 def test_new_contact_form_offers_only_this_customers_addresses(
     editor_client, customer, user, branch, head_office
 ):
-    address_create(customer=CustomerFactory(), user=user, line1="Annan väg 1")
+    address_create(
+        customer=CustomerFactory(),
+        user=user,
+        line1="Annan väg 1",
+        postal_code="111 22",
+        city="Stockholm",
+    )
     response = editor_client.get(reverse("customers:contact_create", args=[customer.pk]))
     offered = set(response.context["form"].fields["address"].queryset)
     assert offered == {head_office, branch}
@@ -187,7 +212,13 @@ def test_new_contact_page_adds_the_contact_and_returns_to_the_card(editor_client
 def test_new_contact_page_refuses_a_forged_address_of_another_customer(
     editor_client, customer, user, head_office
 ):
-    foreign = address_create(customer=CustomerFactory(), user=user, line1="Annan väg 1")
+    foreign = address_create(
+        customer=CustomerFactory(),
+        user=user,
+        line1="Annan väg 1",
+        postal_code="111 22",
+        city="Stockholm",
+    )
     response = editor_client.post(
         reverse("customers:contact_create", args=[customer.pk]), form_data(address=foreign.pk)
     )

@@ -179,6 +179,13 @@ def test_no_warning_for_a_new_name_and_number(editor_client):
 
 
 def test_address_country_left_empty_takes_the_customers_country(editor_client):
-    post(editor_client, country="FI", address_city="Helsinki", address_country="")
+    post(
+        editor_client,
+        country="FI",
+        address_line1="Mannerheimintie 1",
+        address_postal_code="00100",
+        address_city="Helsinki",
+        address_country="",
+    )
     address = Address.objects.get(customer__name="Nya Kunden AB")
     assert address.country == "FI"

@@ -320,7 +320,10 @@ def test_import_is_listed_with_source_import_and_file_name(superuser):
     from customers.importing.engine import ImportOptions, run_import
     from customers.models import Customer
 
-    content = b"Customer name;City\r\nImporterade AB;Lund\r\n"
+    content = (
+        b"Customer name;Address line 1;Postal code;City\r\n"
+        b"Importerade AB;Storgatan 1;222 22;Lund\r\n"
+    )
     run_import(
         content,
         file_name="kunder.csv",
@@ -360,7 +363,7 @@ def test_deleting_a_user_clears_their_stamps_and_history_user(superuser):
     from customers.models import Address, Customer
 
     importer = UserFactory(username="leaving", is_staff=True, is_superuser=True)
-    content = b"Customer name;City\r\nKvarlevor AB;Lund\r\n"
+    content = b"Customer name;Address line 1;Postal code;City\r\nKvarlevor AB;Vag 1;222 22;Lund\r\n"
     result = run_import(
         content, file_name="k.csv", options=ImportOptions(), user=importer, commit=True
     )

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 HEADER = ["Customer name", "Country", "Organisation number", "Website", "Address line 1"]
 HEADER += ["City", "Address country", "Contact first name", "Contact last name"]
-HEADER += ["Contact phone", "Groupings"]
+HEADER += ["Contact phone", "Groupings", "Postal code"]
+POSTAL_CODES = {"SE": "111 22", "NO": "0150", "FI": "00100"}
 
 
 def rows(count):
@@ -33,6 +34,7 @@ def rows(count):
             f"Ek{n}",
             f"+46 70-{100 + n} 22 33",
             "Region\\Nord",
+            POSTAL_CODES["FI" if n % 3 == 0 else "SE" if n % 2 else "NO"],
         ]
         for n in range(count)
     ]

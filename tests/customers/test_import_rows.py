@@ -140,7 +140,14 @@ def test_customer_is_matched_by_number_before_name(admin_user):
 def test_customer_is_matched_by_name_trimmed_and_case_insensitive(admin_user):
     customer = CustomerFactory(name="Åkerlunds Bygg AB")
     result = confirm(
-        one_row(**{"Kundnamn": "  ÅKERLUNDS   bygg ab ", "Ort": "Umeå", "Adressrad 1": "Väg 1"}),
+        one_row(
+            **{
+                "Kundnamn": "  ÅKERLUNDS   bygg ab ",
+                "Ort": "Umeå",
+                "Postnummer": "903 25",
+                "Adressrad 1": "Väg 1",
+            }
+        ),
         admin_user,
     )
     assert result.committed
@@ -205,7 +212,13 @@ def test_new_head_office_in_the_file_moves_it_when_updating(admin_user):
     old = AddressFactory(customer=customer, is_head_office=True)
     result = confirm(
         one_row(
-            **{"Kundnamn": "Kund AB", "Adressrad 1": "Ny väg 2", "Ort": "Lund", "Huvudkontor": "ja"}
+            **{
+                "Kundnamn": "Kund AB",
+                "Adressrad 1": "Ny väg 2",
+                "Postnummer": "222 22",
+                "Ort": "Lund",
+                "Huvudkontor": "ja",
+            }
         ),
         admin_user,
         update_existing=True,
@@ -221,7 +234,13 @@ def test_head_office_stays_when_not_updating_and_review_says_so(admin_user):
     old = AddressFactory(customer=customer, is_head_office=True)
     result = confirm(
         one_row(
-            **{"Kundnamn": "Kund AB", "Adressrad 1": "Ny väg 2", "Ort": "Lund", "Huvudkontor": "ja"}
+            **{
+                "Kundnamn": "Kund AB",
+                "Adressrad 1": "Ny väg 2",
+                "Postnummer": "222 22",
+                "Ort": "Lund",
+                "Huvudkontor": "ja",
+            }
         ),
         admin_user,
     )
@@ -234,15 +253,24 @@ def test_head_office_stays_when_not_updating_and_review_says_so(admin_user):
 
 def test_first_address_of_a_customer_becomes_head_office_even_when_marked_no(admin_user):
     confirm(
-        one_row(**{"Kundnamn": "Ny AB", "Adressrad 1": "Väg 1", "Huvudkontor": "nej"}), admin_user
+        one_row(
+            **{
+                "Kundnamn": "Ny AB",
+                "Adressrad 1": "Väg 1",
+                "Postnummer": "111 22",
+                "Ort": "Stockholm",
+                "Huvudkontor": "nej",
+            }
+        ),
+        admin_user,
     )
     assert Address.objects.get().is_head_office
 
 
 def test_two_head_offices_for_one_customer_in_the_file_is_a_row_error(admin_user):
     content = csv_bytes(
-        ["Kundnamn", "Adressrad 1", "Huvudkontor"],
-        [["Ny AB", "Väg 1", "ja"], ["Ny AB", "Väg 2", "ja"]],
+        ["Kundnamn", "Adressrad 1", "Postnummer", "Ort", "Huvudkontor"],
+        [["Ny AB", "Väg 1", "111 22", "Lund", "ja"], ["Ny AB", "Väg 2", "111 22", "Lund", "ja"]],
     )
     result = review(content, admin_user)
     assert [(e.row, e.column) for e in result.errors] == [(3, "Huvudkontor")]
@@ -368,9 +396,11 @@ def test_row_errors_are_in_the_users_language(admin_user):
 
 
 def test_an_error_on_the_last_of_1000_rows_leaves_the_database_untouched(admin_user):
-    rows = [[f"Kund {i}", "Storgatan 1", "Stockholm", f"k{i}@example.com"] for i in range(999)]
-    rows.append(["Kund 999", "Storgatan 1", "Stockholm", "broken@"])
-    content = csv_bytes(["Kundnamn", "Adressrad 1", "Ort", "E-post"], rows)
+    rows = [
+        [f"Kund {i}", "Storgatan 1", "111 22", "Stockholm", f"k{i}@example.com"] for i in range(999)
+    ]
+    rows.append(["Kund 999", "Storgatan 1", "111 22", "Stockholm", "broken@"])
+    content = csv_bytes(["Kundnamn", "Adressrad 1", "Postnummer", "Ort", "E-post"], rows)
     before = state()
     result = confirm(content, admin_user)
     assert not result.committed

@@ -30,6 +30,7 @@ from customers.models import (
     ContactRole,
     Currency,
     Customer,
+    EInvoiceOperator,
     GroupingCategory,
     GroupingOption,
     Industry,
@@ -69,6 +70,14 @@ CONTACT_ROLES = ["Beslutsfattare", "Fakturamottagare", "Projektledare", "Teknisk
 PAYMENT_TERMS = [("10 dagar netto", 10), ("30 dagar netto", 30), ("45 dagar netto", 45)]
 INVOICE_TEMPLATES = ["Standard", "Standard engelska", "Med tidrapport"]
 PRICE_LISTS = [("Standardprislista", "SEK"), ("Offentlig sektor", "SEK"), ("Norden EUR", "EUR")]
+# E-invoice operators and the form of their addresses: without one no e-invoice address can
+# be saved on a customer.
+EINVOICE_OPERATORS = [
+    ("Peppol", EInvoiceOperator.FORMAT_PEPPOL),
+    ("InExchange", EInvoiceOperator.FORMAT_FREE),
+    ("Pagero", EInvoiceOperator.FORMAT_FREE),
+    ("Svefaktura (GLN)", EInvoiceOperator.FORMAT_GLN),
+]
 GROUPINGS = [
     ("Region", "single", ["Stockholm", "Väst", "Syd", "Norr", "Norden övrigt"]),
     ("Kundstorlek", "single", ["Liten", "Medel", "Stor"]),
@@ -432,7 +441,8 @@ def seed_users():
 
 
 def seed_lookups():
-    """Industries, contact roles, payment terms, invoice templates and price lists."""
+    """Industries, contact roles, payment terms, invoice templates, price lists and e-invoice
+    operators."""
     for order, name in enumerate(INDUSTRIES):
         Industry.objects.get_or_create(name=name, defaults={"order": order})
     for order, name in enumerate(CONTACT_ROLES):
@@ -444,6 +454,10 @@ def seed_lookups():
     for order, (name, code) in enumerate(PRICE_LISTS):
         currency = Currency.objects.filter(code=code).first()
         PriceList.objects.get_or_create(name=name, defaults={"currency": currency, "order": order})
+    for order, (name, address_format) in enumerate(EINVOICE_OPERATORS):
+        EInvoiceOperator.objects.get_or_create(
+            name=name, defaults={"address_format": address_format, "order": order}
+        )
 
 
 def seed_groupings():
