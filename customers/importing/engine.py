@@ -257,8 +257,10 @@ def contact_identity(email, first_name, last_name):
 class Planner:
     """Reads the rows of a table against the database and plans every change in memory."""
 
-    def __init__(self, table, options, *, lock=False, user=None, memo=None):
+    def __init__(self, table, options, *, lock=False, user=None, memo=None, progress=None):
         self.table = table
+        self.progress = progress
+        self.progress_phase = "checking"
         self.options = options
         self.lock = lock
         self.user = user
@@ -394,7 +396,10 @@ class Planner:
             helper, helped_from = parallel.start(keys, self.table)
         self.load()
         result = self.result
+        total = len(self.table.rows)
         for index, (row, values) in enumerate(self.table.rows):
+            if self.progress is not None and index % 1000 == 0:
+                self.progress(self.progress_phase, index, total)
             if index == helped_from and helper is not None:
                 self.memo.update(helper.memo())
             cells = {key: value for key, value in zip(keys, values, strict=False) if value}
@@ -418,6 +423,8 @@ class Planner:
             label = plan.label if plan is not None else cells.get("name", "")
             result.rows.append(RowReport(row, action, label, self.changes))
         result.row_count = len(self.table.rows)
+        if self.progress is not None:
+            self.progress(self.progress_phase, total, total)
         # The rows are planned: let their memory go before the writes need some.
         self.table.rows = []
         for plan in self.plans:
@@ -1084,8 +1091,9 @@ class Writer:
     """Writes a planned import in bulk: new rows with ``bulk.insert``, changes with
     ``bulk_update_with_history``; every row gets its history record, marked as the import's."""
 
-    def __init__(self, planner, *, user, reason):
+    def __init__(self, planner, *, user, reason, progress=None):
         self.planner = planner
+        self.progress = progress or (lambda phase, done, total: None)
         self.user = user
         self.user_id = getattr(user, "pk", None)
         self.reason = reason[:100]
@@ -1130,14 +1138,19 @@ class Writer:
             row["created_by_id"] = row["updated_by_id"] = user_id
             return row
 
+        steps = 4
+        self.progress("customers", 0, steps)
         ids = self.insert(Customer, new_plans, customer_row)
         for plan, pk in zip(new_plans, ids, strict=True):
             plan.pk = pk
 
         self.update_customers([plan for plan in planner.customers_by_pk.values() if plan.values])
         all_plans = list(planner.customers_by_pk.values()) + new_plans
+        self.progress("addresses", 1, steps)
         self.write_addresses(all_plans)
+        self.progress("contacts", 2, steps)
         self.write_contacts(all_plans)
+        self.progress("groupings", 3, steps)
         self.write_groupings(all_plans)
 
     def update_customers(self, changed):
@@ -1399,7 +1412,7 @@ def _cyclic_gc_paused():
             gc.enable()
 
 
-def run_import(content, *, file_name, options, user, commit, validated=None):
+def run_import(content, *, file_name, options, user, commit, validated=None, progress=None):
     """Review (``commit=False``) or import (``commit=True``) one file; return the result.
 
     The admin's review and confirm steps, the tests and ``bench_import`` all call this. With
@@ -1408,6 +1421,10 @@ def run_import(content, *, file_name, options, user, commit, validated=None):
     of the same file may pass them back as ``validated`` and skips validating those cells
     again (they depend on the cell and its country only; matching customers, addresses and
     contacts against the database is always done anew, inside the confirm's transaction).
+    ``progress(phase, done, total)``, when given, is called as the work goes (background jobs
+    show it): review phases "reading", "checking"; confirm phases "matching", "customers",
+    "addresses", "contacts", "groupings", "history". A caller that runs the confirm inside
+    ``change_source(SOURCE_IMPORT, ...)`` keeps its own detail on the history rows.
     """
     with _cyclic_gc_paused():
         return _run_import(
@@ -1417,11 +1434,14 @@ def run_import(content, *, file_name, options, user, commit, validated=None):
             user=user,
             commit=commit,
             validated=validated,
+            progress=progress,
         )
 
 
-def _run_import(content, *, file_name, options, user, commit, validated=None):
+def _run_import(content, *, file_name, options, user, commit, validated=None, progress=None):
     started = time.perf_counter()
+    if progress is not None:
+        progress("reading", 0, 0)
     cpu_started = time.process_time()
     timings = {}
     try:
@@ -1433,21 +1453,33 @@ def _run_import(content, *, file_name, options, user, commit, validated=None):
     del content
     timings["read"] = time.perf_counter() - started
     if not commit:
-        planner = Planner(table, options, user=user)
+        planner = Planner(table, options, user=user, progress=progress)
+        planner.progress_phase = "checking"
         result = planner.plan()
         if not result.has_errors:
             result.validated = encode_validated(planner.memo, planner.valid_emails)
         timings["plan"] = time.perf_counter() - started - timings["read"]
     else:
         memo = decode_validated(validated)
-        with change_source(SOURCE_IMPORT, detail=file_name):
+        outer = current_source()
+        source = (
+            contextlib.nullcontext()
+            if outer.startswith(f"{SOURCE_IMPORT}: ")
+            else change_source(SOURCE_IMPORT, detail=file_name)
+        )
+        with source:
             with transaction.atomic():
                 _serialise_imports()
-                planner = Planner(table, options, lock=True, user=user, memo=memo)
+                planner = Planner(
+                    table, options, lock=True, user=user, memo=memo, progress=progress
+                )
+                planner.progress_phase = "matching"
                 result = planner.plan()
                 timings["plan"] = time.perf_counter() - started - timings["read"]
                 if not result.has_errors:
-                    Writer(planner, user=user, reason=current_source()).write()
+                    Writer(planner, user=user, reason=current_source(), progress=progress).write()
+                    if progress is not None:
+                        progress("history", 4, 4)
                     result.committed = True
                 written = time.perf_counter()
                 timings["write"] = written - started - timings["read"] - timings["plan"]

@@ -6,15 +6,11 @@ confirm reaches another app server than the review (DESIGN.md section 8). The se
 work but would carry up to 50 MB on every request of the user. A row per upload does not.
 """
 
-import datetime
 import uuid
 
-from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
 from ..models import ImportUpload
-
-KEEP = datetime.timedelta(days=1)
 
 
 class DatabaseUploadStorage(BaseStorage):
@@ -29,7 +25,8 @@ class DatabaseUploadStorage(BaseStorage):
         """Keep the file (and the review's validated cells, ``ImportResult.validated``)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        ImportUpload.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+        # Old files go with purge_import_files (KUNDKORT_IMPORT_KEEP_DAYS): the import
+        # history offers them for download until then.
         self.name = uuid.uuid4().hex
         ImportUpload.objects.create(
             name=self.name,
