@@ -6,8 +6,9 @@ address and contact to existing ones), starts one ``manage.py db_worker``, queue
 of each step as the user sees it (queue pick-up included), the engine's own time, and the
 worker's peak resident memory. PostgreSQL only, DEBUG off:
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_import DJANGO_SETTINGS_MODULE=settings.test \\
-        .venv/bin/python bench/import_jobs.py 100000
+    export DJANGO_SETTINGS_MODULE=settings.test
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/kk_import .venv/bin/python \\
+        bench/import_jobs.py 100000
 """
 
 import os
