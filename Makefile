@@ -27,8 +27,9 @@ demo: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 
+# The web server and a background-job worker (imports, large exports); both stop on Ctrl-C.
 run: demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	bin/serve-with-worker $(PY) $(HOST):$(PORT)
 
 lint: setup
 	$(PY) -m ruff check .

@@ -18,6 +18,7 @@ SOURCE_IMPORT = "import"
 SOURCE_BULK = "bulk"
 SOURCE_ADMIN = "admin"
 SOURCE_SYSTEM = "system"
+SOURCE_UNDO_IMPORT = "undo import"
 
 _current_source = contextvars.ContextVar("kundkort_change_source", default=SOURCE_SYSTEM)
 

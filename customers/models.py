@@ -650,7 +650,8 @@ class ImportUpload(models.Model):
     """A file uploaded for import, kept between the review and the confirm of the admin import.
 
     Stored in the database (not on a local disk) so that the confirm may reach any app server;
-    only the user who uploaded it may confirm it, and it is deleted on confirm or after a day.
+    only the user who uploaded it may confirm it; the import history offers it for download
+    until ``purge_import_files`` deletes it (``KUNDKORT_IMPORT_KEEP_DAYS``).
     """
 
     name = models.CharField(_("name"), max_length=64, unique=True)
@@ -695,3 +696,8 @@ class FormSubmission(models.Model):
 
     def __str__(self):
         return self.token
+
+
+# Models of the register's plumbing that live beside the code that uses them.
+from .background.models import ReportJob  # noqa: E402, F401
+from .importing.models import ImportRun  # noqa: E402, F401

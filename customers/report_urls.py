@@ -10,4 +10,6 @@ urlpatterns = [
     path("customers/", report.CustomerReportView.as_view(), name="customer_report"),
     path("customers/export/", report.CustomerReportExportView.as_view(), name="customer_export"),
     path("customers/bulk/", report.CustomerReportBulkView.as_view(), name="customer_bulk"),
+    path("jobs/<int:pk>/", report.ReportJobView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/download/", report.ReportJobDownloadView.as_view(), name="job_download"),
 ]

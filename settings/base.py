@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_filters",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "import_export",
     "simple_history",
     # django-axes, named in Swedish in the admin
@@ -121,6 +123,16 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # QuerySet.iterator() (form choice fields use it) would DECLARE a WITH HOLD cursor: three
     # round trips per lookup list. Client-side fetching is faster here and pgbouncer-safe.
     DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+
+# Background jobs write their progress through a second connection, so a job's progress and
+# heartbeat are seen while its own transaction (an import's confirm) is still open. SQLite allows
+# one writer at a time: there the progress of a confirm shows when it commits.
+JOBS_PROGRESS_OWN_CONNECTION = env_bool(
+    "KUNDKORT_JOBS_PROGRESS_OWN_CONNECTION",
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql",
+)
+if JOBS_PROGRESS_OWN_CONNECTION:
+    DATABASES["jobs"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -220,6 +232,35 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
     }
 }
+
+# Background jobs (Django's task API, django-tasks): imports, undo, large bulk changes and
+# exports. The default queue lives in the database (django-tasks-db; ``manage.py db_worker``
+# runs the jobs, ``make run`` starts one). KUNDKORT_TASKS_BACKEND=rq puts them on RQ over Redis
+# (django-tasks-rq; ``manage.py rqworker default``). docs/deploy.md says how many to run.
+KUNDKORT_TASKS_BACKEND = os.environ.get("KUNDKORT_TASKS_BACKEND", "database").strip().lower()
+if KUNDKORT_TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {
+        "default": {
+            "URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),
+            # An import of 200,000 rows may run for minutes; RQ's default is 180 s.
+            "DEFAULT_TIMEOUT": int(os.environ.get("KUNDKORT_JOB_TIMEOUT", "3600")),
+        }
+    }
+elif KUNDKORT_TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+else:
+    raise ValueError("KUNDKORT_TASKS_BACKEND must be 'database' or 'rq'")
+# A running job whose worker has not written a heartbeat for this long (and whose process is
+# not alive when it ran on this machine) is marked failed; the user may retry it.
+KUNDKORT_JOB_STALE_SECONDS = int(os.environ.get("KUNDKORT_JOB_STALE_SECONDS", "120"))
+KUNDKORT_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KUNDKORT_JOB_HEARTBEAT_SECONDS", "5"))
+# Uploaded import files stay downloadable this many days, then purge_import_files deletes them.
+KUNDKORT_IMPORT_KEEP_DAYS = int(os.environ.get("KUNDKORT_IMPORT_KEEP_DAYS", "30"))
+# Above these sizes the report's bulk grouping changes and exports run as jobs.
+KUNDKORT_BULK_JOB_CUSTOMERS = int(os.environ.get("KUNDKORT_BULK_JOB_CUSTOMERS", "1000"))
+KUNDKORT_EXPORT_JOB_ROWS = int(os.environ.get("KUNDKORT_EXPORT_JOB_ROWS", "10000"))
 
 LOGGING = {
     "version": 1,

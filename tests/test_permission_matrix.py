@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from customers import roles
-from customers.models import CustomerGroupingOption
+from customers.models import CustomerGroupingOption, ReportJob
 from tests.factories import (
     ActivityFactory,
     ActivityTypeFactory,
@@ -77,6 +77,8 @@ ACTIVITY_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outc
 ACTION_CHECKED_ON_POST = {**EDIT_CUSTOMER_POST_ONLY, "stranger": 405}
 BULK_CHECKED_ON_POST = {**ADD_POST_ONLY, "reader": 405}
 REDIRECT_HOME = {**{actor: REDIRECT for actor in ACTORS}, "anonymous": LOGIN}
+# A background job's page: only the user who started it (here the superuser) reaches it.
+OWN_JOB = {**{actor: 404 for actor in ACTORS}, "anonymous": LOGIN, "nobody": 403, "superuser": OK}
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,10 @@ def project_pk(w):
 
 def activity_pk(w):
     return {"pk": w.activity.pk}
+
+
+def report_job_pk(w):
+    return {"pk": w.report_job.pk}
 
 
 def form(kwargs, profile):
@@ -152,6 +158,8 @@ MATRIX = {
     "reports:customer_report": Row(no_kwargs, VIEW),
     "reports:customer_export": Row(no_kwargs, VIEW),
     "reports:customer_bulk": action(no_kwargs, BULK_CHECKED_ON_POST, ADD),
+    "reports:job_detail": Row(report_job_pk, OWN_JOB),
+    "reports:job_download": Row(report_job_pk, OWN_JOB),
     # projects
     "projects:project_list": Row(no_kwargs, VIEW),
     "projects:project_create": form(no_kwargs, ADD),
@@ -230,6 +238,14 @@ class World:
         self.activity_type = ActivityTypeFactory()
         self.activity = ActivityFactory(
             customer=self.customer, project=self.project, type=self.activity_type
+        )
+        self.report_job = ReportJob.objects.create(
+            kind=ReportJob.EXPORT,
+            created_by=self.users["superuser"],
+            status=ReportJob.DONE,
+            file_name="customers.csv",
+            content_type="text/csv",
+            content=b"x",
         )
 
 

@@ -4,14 +4,18 @@ django-import-export gives the Import and Export buttons on the customer list, t
 format choice, the permission checks (IMPORT_EXPORT_IMPORT_PERMISSION_CODE / EXPORT_...) and the
 temporary storage of the file between the review and the confirm. The rows are not run through
 its Resource pipeline (about 600 rows/s, a query or more per row): ``import_action`` (the
-review) and ``process_import`` (the confirm) call ``run_import``, which plans and writes in bulk.
+review) and the run pages queue background jobs (``jobs.py``) that call ``run_import``, which
+plans and writes in bulk: upload → review job (progress polled by htmx) → review → confirm job →
+result, with the import history, the errors as CSV, the kept file and undo beside it.
 """
 
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse, HttpResponseRedirect
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -24,13 +28,24 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ConfirmImportForm, ExportForm, ImportForm
 
 from .. import exports
+from ..models import ImportUpload
 from ..resources import CustomerImportExportResource, headers, template_rows
-from .engine import ImportOptions, run_import
+from .engine import ImportOptions
+from .models import UNDO, ImportRun
+from .presenters import PHASE_LABELS, review_context
 from .reader import ImportFileError, check_size
+from .runs import (
+    import_run_cancel,
+    import_run_confirm,
+    import_run_retry,
+    import_run_start,
+    import_run_undo,
+    import_runs_fail_stale,
+)
 from .storage import DatabaseUploadStorage
 
-# The review page lists this many rows and errors; the counts always cover the whole file.
-SHOW_ROWS = 1000
+# The review page lists this many errors (and ``jobs.SHOW_ROWS`` rows); the counts and the
+# errors CSV always cover the whole file.
 SHOW_ERRORS = 5000
 
 CREATE_MISSING_HELP = gettext_lazy(
@@ -120,12 +135,23 @@ class CustomerImportExportMixin(ImportExportMixin):
 
     def get_urls(self):
         info = self.get_model_info()
+
+        def url(route, view, name):
+            return path(
+                route, self.admin_site.admin_view(view), name="{}_{}_{}".format(*info, name)
+            )
+
         return [
-            path(
-                "import/template.<str:kind>",
-                self.admin_site.admin_view(self.import_template_view),
-                name="{}_{}_import_template".format(*info),
-            ),
+            url("import/template.<str:kind>", self.import_template_view, "import_template"),
+            url("imports/", self.import_history_view, "import_history"),
+            url("imports/<int:run_id>/", self.import_run_view, "import_run"),
+            url("imports/<int:run_id>/progress/", self.import_progress_view, "import_progress"),
+            url("imports/<int:run_id>/confirm/", self.import_run_confirm_view, "import_confirm"),
+            url("imports/<int:run_id>/cancel/", self.import_run_cancel_view, "import_cancel"),
+            url("imports/<int:run_id>/retry/", self.import_run_retry_view, "import_retry"),
+            url("imports/<int:run_id>/undo/", self.import_run_undo_view, "import_undo"),
+            url("imports/<int:run_id>/errors.csv", self.import_errors_view, "import_errors"),
+            url("imports/<int:run_id>/file/", self.import_file_view, "import_file"),
             *super().get_urls(),
         ]
 
@@ -156,20 +182,14 @@ class CustomerImportExportMixin(ImportExportMixin):
             form=form,
             opts=self.model._meta,
             media=self.media + form.media,
-            show_rows=SHOW_ROWS,
-            show_errors=SHOW_ERRORS,
             columns=headers(),
             **extra,
         )
-        result = extra.get("result")
-        if result is not None:
-            context["shown_rows"] = result.rows[:SHOW_ROWS]
-            context["shown_errors"] = result.errors[:SHOW_ERRORS]
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
     def import_action(self, request, **kwargs):
-        """The upload form, and on POST the review (a dry run that writes nothing)."""
+        """The upload form; on POST the file is kept and its review queued as a job."""
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = self.create_import_form(request)
@@ -188,83 +208,159 @@ class CustomerImportExportMixin(ImportExportMixin):
             )
             return self._context(request, form)
         upload = form.cleaned_data["import_file"]
-        content = b"".join(upload.chunks())
         options = _options(form)
-        result = run_import(
-            content, file_name=upload.name, options=options, user=request.user, commit=False
+        run = import_run_start(
+            user=request.user,
+            file_name=upload.name,
+            content=b"".join(upload.chunks()),
+            create_missing=options.create_missing,
+            update_existing=options.update_existing,
         )
-        extra = {"result": result}
-        if not result.has_errors:
-            storage = DatabaseUploadStorage(user=request.user, file_name=upload.name)
-            storage.save(content, validated=result.validated)
-            extra["confirm_form"] = self.confirm_form_class(
-                initial={
-                    "import_file_name": storage.name,
-                    "original_file_name": upload.name,
-                    "format": form.cleaned_data["format"],
-                    "resource": form.cleaned_data.get("resource", ""),
-                    "create_missing": options.create_missing,
-                    "update_existing": options.update_existing,
-                }
-            )
-        return self._context(request, form, **extra)
+        return HttpResponseRedirect(self._run_url(run))
 
     @method_decorator(require_POST)
     def process_import(self, request, **kwargs):
-        """Confirm: import the reviewed file in one transaction, or show why not."""
+        """import-export's confirm URL: confirming is per run now (``import_run_confirm_view``)."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        confirm_form = self.create_confirm_form(request)
-        if not confirm_form.is_valid():
+        return HttpResponseRedirect(reverse("admin:customers_customer_import_history"))
+
+    # -- runs: the review, confirm and undo jobs and the import history ---------------------
+    def _run_url(self, run, view="import_run"):
+        return reverse(f"admin:customers_customer_{view}", args=[run.pk])
+
+    def _runs(self, request):
+        """The runs ``request.user`` may see: their own; administrators see every one."""
+        runs = ImportRun.objects.select_related("created_by", "undone_by")
+        if request.user.is_superuser:
+            return runs
+        return runs.filter(created_by=request.user)
+
+    def _run(self, request, run_id):
+        if not self.has_import_permission(request):
             raise PermissionDenied
-        if confirm_form.cleaned_data.get("create_missing") and not request.user.has_perms(
-            CREATE_MISSING_PERMISSIONS
-        ):
-            raise PermissionDenied
-        storage = DatabaseUploadStorage(
-            name=confirm_form.cleaned_data["import_file_name"], user=request.user
+        run = get_object_or_404(self._runs(request), pk=run_id)
+        import_runs_fail_stale([run])
+        return run
+
+    def may_undo(self, request):
+        """Undo removes customers and restores their fields: import, change and delete rights."""
+        return self.has_import_permission(request) and request.user.has_perms(
+            ("customers.change_customer", "customers.delete_customer")
         )
-        content = storage.read()
-        if content is None:
-            messages.error(
-                request,
-                _(
-                    "The reviewed file is no longer there (it was imported or expired). Upload it "
-                    "again."
-                ),
-            )
-            return HttpResponseRedirect(reverse("admin:customers_customer_import"))
-        file_name = confirm_form.cleaned_data["original_file_name"]
-        result = run_import(
-            content,
-            file_name=file_name,
-            options=_options(confirm_form),
-            user=request.user,
-            commit=True,
-            validated=storage.read_validated(),
+
+    def _run_context(self, request, run, **extra):
+        context = self.admin_site.each_context(request)
+        context.update(
+            title=_("Import of %(file)s") % {"file": run.file_name},
+            opts=self.model._meta,
+            run=run,
+            may_undo=self.may_undo(request),
+            phase_label=PHASE_LABELS.get(run.phase, ""),
         )
-        if not result.committed:
-            messages.error(
-                request,
-                _("Nothing was imported: the data changed since the review. See the errors."),
-            )
-            return self._context(request, self._blank_import_form(request), result=result)
-        storage.remove()
-        messages.success(
+        context.update(extra)
+        request.current_app = self.admin_site.name
+        return context
+
+    def import_run_view(self, request, run_id):
+        """One import: its progress while a job runs, then the review, the result or why not."""
+        run = self._run(request, run_id)
+        extra = review_context(run, show_errors=SHOW_ERRORS) if run.report else {}
+        return TemplateResponse(
             request,
-            _(
-                "Imported %(file)s: %(new)s new customers, %(updated)s updated, %(addresses)s "
-                "addresses and %(contacts)s contacts added."
-            )
-            % {
-                "file": file_name,
-                "new": result.new_customers,
-                "updated": result.updated_customers,
-                "addresses": result.addresses_added,
-                "contacts": result.contacts_added,
-            },
+            "admin/customers/customer/import_run.html",
+            self._run_context(request, run, **extra),
         )
-        return HttpResponseRedirect(reverse("admin:customers_customer_changelist"))
+
+    def import_progress_view(self, request, run_id):
+        """The progress box, polled by htmx; a finished job reloads the whole page."""
+        run = self._run(request, run_id)
+        if not run.is_active and request.htmx:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return TemplateResponse(
+            request,
+            "admin/customers/customer/import_progress.html",
+            self._run_context(request, run),
+        )
+
+    @method_decorator(require_POST)
+    def import_run_confirm_view(self, request, run_id):
+        run = self._run(request, run_id)
+        if run.create_missing and not request.user.has_perms(CREATE_MISSING_PERMISSIONS):
+            raise PermissionDenied
+        if not import_run_confirm(run=run, user=request.user):
+            messages.warning(request, _("This file is not waiting for a confirm (any more)."))
+        return HttpResponseRedirect(self._run_url(run))
+
+    @method_decorator(require_POST)
+    def import_run_cancel_view(self, request, run_id):
+        run = self._run(request, run_id)
+        if import_run_cancel(run=run, user=request.user):
+            messages.info(
+                request, _("The review of %(file)s is cancelled.") % {"file": run.file_name}
+            )
+        else:
+            messages.warning(
+                request, _("Only a review can be cancelled, and only before it is imported.")
+            )
+        return HttpResponseRedirect(self._run_url(run))
+
+    @method_decorator(require_POST)
+    def import_run_retry_view(self, request, run_id):
+        run = self._run(request, run_id)
+        if run.stage == UNDO and not self.may_undo(request):
+            raise PermissionDenied
+        if not import_run_retry(run=run, user=request.user):
+            messages.warning(
+                request, _("Only a failed job whose file is still kept can be tried again.")
+            )
+        return HttpResponseRedirect(self._run_url(run))
+
+    @method_decorator(require_POST)
+    def import_run_undo_view(self, request, run_id):
+        if not self.may_undo(request):
+            raise PermissionDenied
+        run = self._run(request, run_id)
+        only_untouched = request.POST.get("only_untouched") == "1"
+        if not import_run_undo(run=run, user=request.user, only_untouched=only_untouched):
+            messages.warning(request, _("Only a confirmed import can be undone, once."))
+        return HttpResponseRedirect(self._run_url(run))
+
+    def import_history_view(self, request):
+        """Every import the user may see, newest first, 50 a page."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        paginator = Paginator(self._runs(request), 50)
+        page = paginator.get_page(request.GET.get("page"))
+        import_runs_fail_stale(page.object_list)
+        context = self.admin_site.each_context(request)
+        context.update(title=_("Import history"), opts=self.model._meta, page=page)
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, "admin/customers/customer/import_history.html", context)
+
+    def import_errors_view(self, request, run_id):
+        """The review's errors as CSV: row, column, value, problem (formulas escaped)."""
+        run = self._run(request, run_id)
+        header = [_("Row"), _("Column"), _("Value"), _("Problem")]
+        response = StreamingHttpResponse(
+            exports.csv_stream(header, run.get_report()["errors"]),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-errors.csv"'
+        return response
+
+    def import_file_view(self, request, run_id):
+        """The uploaded file, to its uploader and administrators, while it is kept."""
+        run = self._run(request, run_id)
+        if run.upload_id is None:
+            raise Http404
+        content = ImportUpload.objects.filter(pk=run.upload_id).values_list("content", flat=True)
+        response = HttpResponse(bytes(content[0]), content_type="application/octet-stream")
+        ascii_name = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in run.file_name)
+        response["Content-Disposition"] = f'attachment; filename="{ascii_name}"'
+        return response
 
     def _blank_import_form(self, request):
         return self.get_import_form_class(request)(

@@ -7,15 +7,11 @@ process"). The session would work but would carry up to 50 MB on every request o
 user. A row per upload does not.
 """
 
-import datetime
 import uuid
 
-from django.utils import timezone
 from import_export.tmp_storages import BaseStorage
 
 from ..models import ImportUpload
-
-KEEP = datetime.timedelta(days=1)
 
 
 class DatabaseUploadStorage(BaseStorage):
@@ -30,7 +26,8 @@ class DatabaseUploadStorage(BaseStorage):
         """Keep the file (and the review's validated cells, ``ImportResult.validated``)."""
         if isinstance(data, str):
             data = data.encode("utf-8")
-        ImportUpload.objects.filter(created_at__lt=timezone.now() - KEEP).delete()
+        # Old files go with purge_import_files (KUNDKORT_IMPORT_KEEP_DAYS): the import
+        # history offers them for download until then.
         self.name = uuid.uuid4().hex
         ImportUpload.objects.create(
             name=self.name,

@@ -20,7 +20,14 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.history import SOURCE_ADMIN, SOURCE_BULK, SOURCE_FORM, SOURCE_IMPORT, SOURCE_SYSTEM
+from core.history import (
+    SOURCE_ADMIN,
+    SOURCE_BULK,
+    SOURCE_FORM,
+    SOURCE_IMPORT,
+    SOURCE_SYSTEM,
+    SOURCE_UNDO_IMPORT,
+)
 from core.registry import HistorySource, history_sources
 
 from ..models import Address, Contact, Customer, CustomerGroupingOption
@@ -34,6 +41,7 @@ SOURCE_LABELS = {
     SOURCE_BULK: gettext_lazy("Bulk action"),
     SOURCE_ADMIN: gettext_lazy("Admin"),
     SOURCE_SYSTEM: gettext_lazy("System"),
+    SOURCE_UNDO_IMPORT: gettext_lazy("Undo import"),
 }
 
 # An id that no record has: a source without entries on the page still runs its query (an empty

@@ -6,7 +6,14 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse, HttpResponseRedirect, QueryDict, StreamingHttpResponse
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseRedirect,
+    QueryDict,
+    StreamingHttpResponse,
+)
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -17,8 +24,9 @@ from django.views.generic import TemplateView
 from django_countries import countries
 
 from .. import exports
+from ..background.jobs import report_job_start
 from ..filters_report import CustomerReportFilter
-from ..models import Customer, GroupingOption
+from ..models import Customer, GroupingOption, ReportJob
 from ..permissions import VIEW, may_edit_customers
 from ..selectors.groupings import grouping_options_for_choice
 from ..selectors.report import (
@@ -173,37 +181,63 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
         return selects
 
 
+EXPORT_KINDS = {"customers", "contacts", "mailing"}
+EXPORT_FORMATS = {"csv", "xlsx"}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_table(user, query):
+    """(file name stem, sheet title, header, rows, row count) of the export ``query`` asks."""
+    kind = query.get("kind", "customers")
+    customers = report_filterset(user, filter_query(query)).qs
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if kind == "customers":
+        header = [str(column.label) for column in EXPORT_COLUMNS]
+        return f"customers-{stamp}", _("Customers"), header, customers, EXPORT_COLUMNS
+    contacts = report_contacts(customers_qs=customers, user=user, mailing_list=kind == "mailing")
+    header = [str(label) for label, _path, _get in CONTACT_COLUMNS]
+    basename = f"{'mailing-list' if kind == 'mailing' else 'contacts'}-{stamp}"
+    return basename, _("Contacts"), header, contacts, None
+
+
+def export_rows(rows_qs, columns):
+    return customer_rows(rows_qs, columns) if columns is not None else contact_rows(rows_qs)
+
+
+def export_file(user, query):
+    """The whole export as (file name, content type, bytes): for the export job."""
+    basename, title, header, rows_qs, columns = export_table(user, query)
+    rows = export_rows(rows_qs, columns)
+    if query.get("format", "csv") == "xlsx":
+        return f"{basename}.xlsx", XLSX_TYPE, exports.xlsx_bytes(header, rows, title=title)
+    delimiter = exports.CSV_DELIMITERS.get(query.get("delimiter"), ";")
+    content = exports.csv_text(header, rows, delimiter=delimiter).encode("utf-8")
+    return f"{basename}.csv", "text/csv; charset=utf-8", content
+
+
 class CustomerReportExportView(ReportPermissionMixin, View):
-    """Download the matching customers, or their contacts, as CSV or XLSX."""
+    """Download the matching customers, or their contacts, as CSV or XLSX; an export of more
+    than ``KUNDKORT_EXPORT_JOB_ROWS`` rows is made by a job, with a download link when ready."""
 
     def get(self, request, *args, **kwargs):
         kind = request.GET.get("kind", "customers")
         file_format = request.GET.get("format", "csv")
-        delimiter = exports.CSV_DELIMITERS.get(request.GET.get("delimiter"), ";")
-        if kind not in {"customers", "contacts", "mailing"} or file_format not in {"csv", "xlsx"}:
+        if kind not in EXPORT_KINDS or file_format not in EXPORT_FORMATS:
             return HttpResponse(_("Unknown export."), status=400, content_type="text/plain")
-        customers = report_filterset(request.user, filter_query(request.GET)).qs
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        if kind == "customers":
-            header = [str(column.label) for column in EXPORT_COLUMNS]
-            rows = customer_rows(customers, EXPORT_COLUMNS)
-            basename = f"customers-{stamp}"
-            title = _("Customers")
-        else:
-            contacts = report_contacts(
-                customers_qs=customers, user=request.user, mailing_list=kind == "mailing"
+        basename, title, header, rows_qs, columns = export_table(request.user, request.GET)
+        if rows_qs.count() > settings.KUNDKORT_EXPORT_JOB_ROWS:
+            job = report_job_start(
+                user=request.user, kind=ReportJob.EXPORT, params=request.GET.dict()
             )
-            header = [str(label) for label, _path, _get in CONTACT_COLUMNS]
-            rows = contact_rows(contacts)
-            basename = f"{'mailing-list' if kind == 'mailing' else 'contacts'}-{stamp}"
-            title = _("Contacts")
+            return HttpResponseRedirect(reverse("reports:job_detail", args=[job.pk]))
+        rows = export_rows(rows_qs, columns)
         if file_format == "xlsx":
             response = HttpResponse(
-                exports.xlsx_bytes(header, rows, title=title),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                exports.xlsx_bytes(header, rows, title=title), content_type=XLSX_TYPE
             )
             filename = f"{basename}.xlsx"
         else:
+            delimiter = exports.CSV_DELIMITERS.get(request.GET.get("delimiter"), ";")
             response = StreamingHttpResponse(
                 exports.csv_stream(header, rows, delimiter=delimiter),
                 content_type="text/csv; charset=utf-8",
@@ -294,6 +328,19 @@ class CustomerReportBulkView(ReportPermissionMixin, TemplateView):
             matching = matching.filter(pk__in=data["customers"])
             editable = editable.filter(pk__in=data["customers"])
         option = data["option"]
+        if data["confirmed"] and editable.count() > settings.KUNDKORT_BULK_JOB_CUSTOMERS:
+            job = report_job_start(
+                user=request.user,
+                kind=ReportJob.BULK_GROUPING,
+                params={
+                    "action": data["action"],
+                    "option": option.pk,
+                    "scope": data["scope"],
+                    "customers": data["customers"],
+                    "query": data["query"] or "",
+                },
+            )
+            return HttpResponseRedirect(reverse("reports:job_detail", args=[job.pk]))
         if data["confirmed"]:
             if data["action"] == ACTION_ADD:
                 changed = grouping_option_add(
@@ -330,3 +377,47 @@ class CustomerReportBulkView(ReportPermissionMixin, TemplateView):
             not_editable_count=matching_count - editable_count,
         )
         return self.render_to_response(context)
+
+
+def bulk_grouping_targets(user, params):
+    """The customers a bulk grouping change acts on: matching, editable by ``user``."""
+    query = QueryDict(params.get("query") or "")
+    editable = report_filterset(
+        user, filter_query(query), base=Customer.objects.editable_by(user)
+    ).qs
+    if params.get("scope") == SCOPE_SELECTED:
+        editable = editable.filter(pk__in=params.get("customers") or [])
+    return editable
+
+
+class ReportJobView(ReportPermissionMixin, TemplateView):
+    """A report job of the user's: its progress (htmx polls it), then the result or download."""
+
+    template_name = "customers/report/job.html"
+
+    def get_context_data(self, **kwargs):
+        job = get_object_or_404(ReportJob, pk=self.kwargs["pk"], created_by=self.request.user)
+        job.fail_if_stale()
+        return {**super().get_context_data(**kwargs), "job": job}
+
+    def get(self, request, *args, **kwargs):
+        context = self.get_context_data(**kwargs)
+        if request.htmx and not context["job"].is_active:
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return self.render_to_response(context)
+
+
+class ReportJobDownloadView(ReportPermissionMixin, View):
+    """The file an export job made, for the user who asked for it."""
+
+    def get(self, request, *args, **kwargs):
+        job = get_object_or_404(
+            ReportJob, pk=kwargs["pk"], created_by=request.user, status=ReportJob.DONE
+        )
+        if job.content is None:
+            raise Http404
+        response = HttpResponse(bytes(job.content), content_type=job.content_type)
+        response["Content-Disposition"] = f'attachment; filename="{job.file_name}"'
+        return response

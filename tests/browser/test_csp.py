@@ -80,9 +80,15 @@ def test_violation_watcher_sees_an_inline_script(watched_page, login):
 
 
 def test_admin_pages_load_without_csp_violation(watched_page, login):
+    from customers.importing.models import ImportRun
+
     world = World()
     login(world.users["superuser"])
+    # A queued import: its page polls its progress with htmx.
+    run = ImportRun.objects.create(file_name="kunder.csv", created_by=world.users["superuser"])
     pages = [
+        reverse("admin:customers_customer_import_history"),
+        reverse("admin:customers_customer_import_run", args=[run.pk]),
         reverse("admin:index"),
         reverse("admin:customers_customer_changelist"),
         reverse("admin:customers_customer_change", args=[world.customer.pk]),

@@ -1,4 +1,8 @@
-"""The customer import in Chromium: upload a Swedish Excel file, review it, confirm, find it."""
+"""The customer import in Chromium: upload a Swedish Excel file, watch the review job, confirm,
+find the customers, see the import in the history and undo it.
+
+The jobs run when the test says so (``run_jobs``, the worker's own code on the test database),
+so the page is seen waiting in the queue first and then updating by itself (htmx polling)."""
 
 import pytest
 from django.urls import reverse
@@ -6,6 +10,7 @@ from django.urls import reverse
 from customers.models import Customer, GroupingOption
 from tests.customers.import_helpers import sv_file
 from tests.factories import UserFactory
+from tests.job_helpers import run_jobs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -26,6 +31,12 @@ def test_administrator_imports_a_windows_1252_file_and_finds_the_customers_on_th
     page.check("input[name=create_missing]")
     page.get_by_test_id("review-import").click()
 
+    # The review is a job: the page shows it queued, then the review appears without a click.
+    progress = page.get_by_test_id("import-progress")
+    progress.wait_for()
+    assert "kö" in page.get_by_test_id("progress-text").inner_text()
+    screenshot("import-queued")
+    run_jobs()
     summary = page.get_by_test_id("import-summary")
     summary.wait_for()
     assert page.get_by_test_id("count-new").inner_text() == "2"
@@ -40,7 +51,11 @@ def test_administrator_imports_a_windows_1252_file_and_finds_the_customers_on_th
     assert not Customer.objects.exists()
 
     page.get_by_test_id("confirm-import").click()
-    page.wait_for_url(f"**{reverse('admin:customers_customer_changelist')}")
+    page.get_by_test_id("import-progress").wait_for()
+    run_jobs()
+    page.get_by_test_id("run-done").wait_for()
+    assert page.get_by_test_id("count-new").inner_text() == "2"
+    page.goto(reverse("admin:customers_customer_changelist"))
     assert "Åkerlunds Bygg AB" in page.locator("#result_list").inner_text()
 
     akerlund = Customer.objects.get(name="Åkerlunds Bygg AB")
@@ -73,6 +88,8 @@ def test_review_lists_errors_by_row_and_column_and_offers_no_confirm(page, login
     )
     page.select_option("select[name=format]", "0")
     page.get_by_test_id("review-import").click()  # "Create missing values" left off
+    page.get_by_test_id("import-progress").wait_for()
+    run_jobs()
 
     errors = page.get_by_test_id("import-errors")
     errors.wait_for()
@@ -82,3 +99,38 @@ def test_review_lists_errors_by_row_and_column_and_offers_no_confirm(page, login
     assert page.get_by_test_id("confirm-import").count() == 0
     screenshot("import-review-errors")
     assert not Customer.objects.exists()
+
+
+def test_administrator_sees_the_import_in_the_history_and_undoes_it(page, login, screenshot):
+    admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    login(admin)
+    page.goto(reverse("admin:customers_customer_import"))
+    page.set_input_files(
+        "input[name=import_file]",
+        {"name": "kunder.csv", "mimeType": "text/csv", "buffer": sv_file()},
+    )
+    page.select_option("select[name=format]", "0")
+    page.check("input[name=create_missing]")
+    page.get_by_test_id("review-import").click()
+    page.get_by_test_id("import-progress").wait_for()
+    run_jobs()
+    page.get_by_test_id("confirm-import").click()
+    page.get_by_test_id("import-progress").wait_for()
+    run_jobs()
+    page.get_by_test_id("run-done").wait_for()
+    assert Customer.objects.count() == 2
+
+    page.goto(reverse("admin:customers_customer_import_history"))
+    row = page.get_by_test_id("history-row").first
+    assert "kunder.csv" in row.inner_text()
+    assert row.get_attribute("data-status") == "done"
+    screenshot("import-history")
+    row.get_by_role("link", name="kunder.csv").click()
+
+    page.get_by_test_id("undo-import").click()
+    page.get_by_test_id("import-progress").wait_for()
+    run_jobs()
+    page.get_by_test_id("run-undone").wait_for()
+    assert not Customer.objects.exists()
+    page.goto(reverse("admin:customers_customer_import_history"))
+    assert page.get_by_test_id("history-row").first.get_attribute("data-status") == "undone"

@@ -9,6 +9,7 @@ from customers.importing.admin import CREATE_MISSING_PERMISSIONS
 from customers.models import Address, Contact, Customer, CustomerGroupingOption, ImportUpload
 from tests.customers.import_helpers import confirm, one_row, review, sv_file
 from tests.factories import UserFactory
+from tests.job_helpers import post_and_run
 
 pytestmark = pytest.mark.django_db
 
@@ -47,15 +48,24 @@ def importer_client(client, importer):
 
 
 def _upload(client, content, name="kunder.csv", **switches):
+    """Upload, let the review job run, and return the run's page (or the refused form)."""
     data = {"format": "0", "resource": "0", "import_file": SimpleUploadedFile(name, content)}
     data.update({key: "on" for key, on in switches.items() if on})
-    return client.post(IMPORT_URL, data)
+    response = post_and_run(client, IMPORT_URL, data)
+    if response.status_code != 302:
+        return response
+    return client.get(response["Location"])
+
+
+def _confirm_url(response):
+    return reverse("admin:customers_customer_import_confirm", args=[response.context["run"].pk])
 
 
 def _confirm(client, response):
-    form = response.context["confirm_form"]
-    data = {key: value for key, value in form.initial.items() if value not in (None, False)}
-    return client.post(PROCESS_URL, data)
+    """Press Confirm on the run's page, let the confirm job run, return the run's page."""
+    posted = post_and_run(client, _confirm_url(response))
+    assert posted.status_code == 302
+    return client.get(posted["Location"])
 
 
 # -- permissions ---------------------------------------------------------------------------
@@ -119,7 +129,7 @@ def test_review_with_errors_lists_them_and_offers_no_confirm(importer_client):
     assert response.context["result"].errors
     assert b'data-testid="import-errors"' in response.content
     assert b'data-testid="confirm-import"' not in response.content
-    assert not ImportUpload.objects.exists()
+    assert not response.context["run"].can_confirm
 
 
 def test_unknown_header_is_shown_before_any_row(importer_client):
@@ -135,19 +145,20 @@ def test_file_over_the_size_limit_is_refused_by_the_form(importer_client, settin
     assert "result" not in response.context
 
 
-def test_confirm_imports_everything_and_removes_the_stored_file(importer_client, importer):
+def test_confirm_imports_everything_and_keeps_the_file_for_the_history(importer_client, importer):
     review_response = _upload(importer_client, sv_file(), name="kunder.csv", create_missing=True)
     assert ImportUpload.objects.count() == 1
     response = _confirm(importer_client, review_response)
-    assert response.status_code == 302
-    assert response["Location"] == CHANGELIST_URL
+    assert response.status_code == 200
+    assert b'data-testid="run-done"' in response.content
     assert Customer.objects.count() == 2
     assert Address.objects.count() == 3
     assert Contact.objects.count() == 2
     assert CustomerGroupingOption.objects.count() == 3
-    assert not ImportUpload.objects.exists()
+    assert ImportUpload.objects.count() == 1
     record = Customer.history.first()
-    assert record.history_change_reason == "import: kunder.csv"
+    run = response.context["run"]
+    assert record.history_change_reason == f"import: kunder.csv #{run.pk}"
     assert record.history_user == importer
 
 
@@ -163,13 +174,10 @@ def test_confirm_keeps_the_switches_of_the_review(importer_client):
 
 def test_another_user_cannot_confirm_someone_elses_upload(importer_client, client):
     review_response = _upload(importer_client, sv_file(), create_missing=True)
-    form = review_response.context["confirm_form"]
     other = _staff(*IMPORTER_PERMISSIONS, username="other")
     client.force_login(other)
-    data = {key: value for key, value in form.initial.items() if value not in (None, False)}
-    response = client.post(PROCESS_URL, data)
-    assert response.status_code == 302
-    assert response["Location"] == IMPORT_URL
+    response = post_and_run(client, _confirm_url(review_response))
+    assert response.status_code == 404
     assert not Customer.objects.exists()
 
 
@@ -181,7 +189,8 @@ def test_confirm_that_finds_new_errors_imports_nothing(importer_client):
     CustomerFactory(name="Café Söder HB")
     CustomerFactory(name="Café Söder HB")
     response = _confirm(importer_client, review_response)
-    assert response.status_code == 200
+    assert response.context["run"].status == "failed"
+    assert b'data-testid="run-failure"' in response.content
     assert response.context["result"].errors
     assert Customer.objects.count() == 2  # only the two made above
 
@@ -255,7 +264,7 @@ def test_create_missing_needs_the_right_to_add_lookups(client):
     content = one_row(**{"Kundnamn": "Ny AB", "Bransch": "Okänd bransch"})
     response = _upload(client, content, create_missing=True)
     assert response.context["form"].errors["create_missing"]
-    assert "confirm_form" not in response.context
+    assert "run" not in response.context
     assert not Customer.objects.filter(name="Ny AB").exists()
 
 
@@ -266,5 +275,5 @@ def test_importer_without_the_edit_right_cannot_change_existing_customers(client
     client.force_login(_staff("import_customer", "view_customer", "add_customer"))
     response = _upload(client, one_row(**{"Kundnamn": "Kund AB", "Adressrad 1": "Väg 1"}))
     assert [error.row for error in response.context["result"].errors] == [2]
-    assert "confirm_form" not in response.context
+    assert not response.context["run"].can_confirm
     assert not customer.addresses.exists()

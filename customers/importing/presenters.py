@@ -1,0 +1,58 @@
+"""What the import pages show of a run: phase names, and the review as the template reads it."""
+
+from types import SimpleNamespace
+
+from django.utils.translation import gettext_lazy as _
+
+from .engine import ImportOptions, RowError, RowReport
+from .jobs import SHOW_ROWS
+
+PHASE_LABELS = {
+    "reading": _("Reading the file"),
+    "checking": _("Checking rows"),
+    "matching": _("Matching rows with the register"),
+    "customers": _("Writing customers"),
+    "addresses": _("Writing addresses"),
+    "contacts": _("Writing contacts"),
+    "groupings": _("Writing groupings"),
+    "history": _("Writing history"),
+}
+
+
+def review_context(run, *, show_errors):
+    """``result`` (the attributes import.html's review reads), ``shown_rows``, ``shown_errors``
+    and the limits, rebuilt from the run's stored report."""
+    report = run.get_report()
+    meta = report["meta"]
+    errors = [RowError(*error) for error in report["errors"]]
+    rows = [RowReport(*row) for row in report["rows"]]
+    result = SimpleNamespace(
+        file_name=run.file_name,
+        file_error=meta.get("file_error", ""),
+        encoding=meta.get("encoding", ""),
+        delimiter=meta.get("delimiter", ""),
+        file_format=meta.get("file_format", ""),
+        row_count=run.row_count,
+        options=ImportOptions(
+            create_missing=run.create_missing, update_existing=run.update_existing
+        ),
+        new_customers=run.new_customers,
+        updated_customers=run.updated_customers,
+        unchanged_customers=run.unchanged_customers,
+        addresses_added=run.addresses_added,
+        contacts_added=run.contacts_added,
+        groupings_added=run.groupings_added,
+        values_created=report["values_created"],
+        values_created_count=run.values_created,
+        skipped_changes=run.skipped_changes,
+        errors=errors,
+        rows=rows,
+        row_total=meta.get("row_total", len(rows)),
+    )
+    return {
+        "result": result,
+        "shown_rows": rows,
+        "shown_errors": errors[:show_errors],
+        "show_rows": SHOW_ROWS,
+        "show_errors": show_errors,
+    }
