@@ -138,3 +138,30 @@ def normalise_gln(value):
             code="invalid_gln",
         )
     return digits
+
+
+def normalise_einvoice_address(address, operator):
+    """The e-invoice address in the form its operator expects (GLN digits, Peppol
+    ``scheme:identifier``); raises ValidationError naming what is wrong. Customers and projects
+    both hold an e-invoice address and both check it here."""
+    from .models import EInvoiceOperator
+
+    address = (address or "").strip()
+    if operator is None:
+        return address
+    if not address:
+        raise ValidationError(_("Give the e-invoice address for the operator."), code="required")
+    if operator.address_format == EInvoiceOperator.FORMAT_GLN:
+        return normalise_gln(address)
+    if operator.address_format == EInvoiceOperator.FORMAT_PEPPOL:
+        scheme, _sep, ident = address.partition(":")
+        if not (len(scheme) == 4 and scheme.isdigit() and ident.strip()):
+            raise ValidationError(
+                _(
+                    "%(value)s is not a Peppol participant id: write the four-digit "
+                    "scheme, a colon and the identifier, e.g. 0007:5560360793."
+                )
+                % {"value": address},
+                code="peppol",
+            )
+    return address

@@ -34,7 +34,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
     list_display = ["number", "name", "customer", "kind", "sales_status", "owner", "is_closed"]
     list_filter = ["kind", "is_closed", "sales_status"]
     search_fields = ["number", "name", "customer__name"]
-    raw_id_fields = ["customer", "contact", "owner"]
+    raw_id_fields = ["customer", "contact", "owner", "billing_address"]
     list_select_related = ["customer", "sales_status", "owner"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     inlines = [ProjectNoteInline]
