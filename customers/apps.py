@@ -11,10 +11,18 @@ class CustomersConfig(AppConfig):
         # admin_users runs after the admin's autodiscovery (admin comes first in
         # INSTALLED_APPS), so the stock User admin is registered and can be replaced by the one
         # that explains the roles.
+        import django_countries
         from django.contrib import admin
+        from django.db.backends.signals import connection_created
 
         from . import admin_users, history, sql_lookups  # noqa: F401
+        from .collation import country_sort_key, register_sqlite_functions
         from .registry import CardTab, register_tab
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="kundkort_sqlite_sv")
+        # Country lists in Swedish order: django-countries sorts with its module-level sort_key
+        # (ASCII folding without pyuca, which would still file Å under A) and offers no setting.
+        django_countries.sort_key = country_sort_key
 
         admin.site.site_header = _("Kundkort administration")
         admin.site.site_title = "Kundkort"

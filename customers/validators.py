@@ -6,6 +6,7 @@ these, so a number is judged the same way everywhere.
 """
 
 import functools
+import re
 
 import phonenumbers
 from django.core.exceptions import ValidationError
@@ -165,3 +166,27 @@ def normalise_einvoice_address(address, operator):
                 code="peppol",
             )
     return address
+
+
+# Characters people put between a phone number's digits.
+_PHONE_SEPARATORS = re.compile(r"[\s\-().\/]+")
+_PHONE_TYPED = re.compile(r"\+?\d{4,}")
+
+
+def phone_search_digits(text):
+    """The digits to look for in stored (E.164, ``+46701234567``) phone numbers when ``text``
+    looks like a phone number as a person types it ("070-123 45 67", "+46 70 123 45 67",
+    "0046 70…", "123 45 67"), else ``None``.
+
+    The national trunk zero and an international ``00`` prefix are dropped, so the digits
+    match inside the stored number whatever the country code; at least four digits are needed.
+    """
+    compact = _PHONE_SEPARATORS.sub("", (text or "").strip())
+    if not _PHONE_TYPED.fullmatch(compact):
+        return None
+    digits = compact.lstrip("+")
+    if compact.startswith("00"):
+        digits = compact[2:]
+    elif compact.startswith("0"):
+        digits = compact[1:]
+    return digits if len(digits) >= 4 else None

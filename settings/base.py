@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "customers",
     "projects",
     "activities",
+    "search",
 ]
 
 MIDDLEWARE = [
