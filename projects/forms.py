@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms.settings import (
@@ -62,6 +63,24 @@ def layout_helper(form, rows):
     return helper
 
 
+class TypedDecimalField(forms.DecimalField):
+    """A decimal as people type it in their language: "12 500,50" in Swedish, "12,500.50" in
+    English. Shown and read in the user's language (``localize``); spaces between digit groups
+    (plain, no-break or narrow) are dropped first."""
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split())  # also no-break and narrow spaces
+            if get_format("DECIMAL_SEPARATOR") != ",":
+                value = value.replace(",", "")  # English digit groups: 12,500.50
+        return super().to_python(value)
+
+
 class ProjectForm(forms.ModelForm):
     """Create or edit a project. The customer is chosen before the form opens and kept fixed;
     the contact can only be one of that customer's contacts."""
@@ -93,6 +112,7 @@ class ProjectForm(forms.ModelForm):
             "einvoice_address",
         ]
         field_classes = {
+            "expected_value": TypedDecimalField,
             "payment_term": LookupChoiceField,
             "invoice_template": LookupChoiceField,
             "price_list": PriceListChoiceField,

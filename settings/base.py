@@ -133,6 +133,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times in ISO form (2026-12-01 07:22) in both languages (settings/formats/).
+FORMAT_MODULE_PATH = ["settings.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

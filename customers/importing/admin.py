@@ -17,7 +17,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLSX
@@ -43,6 +43,29 @@ UPDATE_EXISTING_HELP = gettext_lazy(
     "fields. Off: their fields stay as they are and the review lists the skipped changes; "
     "addresses, contacts and groupings are added either way."
 )
+
+
+def import_summary(file_name, result):
+    """The message after a confirmed import, each count in its singular or plural form."""
+    new = ngettext("%(count)s new customer", "%(count)s new customers", result.new_customers) % {
+        "count": result.new_customers
+    }
+    updated = ngettext("%(count)s updated", "%(count)s updated", result.updated_customers) % {
+        "count": result.updated_customers
+    }
+    addresses = ngettext("%(count)s address", "%(count)s addresses", result.addresses_added) % {
+        "count": result.addresses_added
+    }
+    contacts = ngettext("%(count)s contact", "%(count)s contacts", result.contacts_added) % {
+        "count": result.contacts_added
+    }
+    return _("Imported %(file)s: %(new)s, %(updated)s; %(addresses)s and %(contacts)s added.") % {
+        "file": file_name,
+        "new": new,
+        "updated": updated,
+        "addresses": addresses,
+        "contacts": contacts,
+    }
 
 
 class CustomerImportForm(ImportForm):
@@ -250,20 +273,7 @@ class CustomerImportExportMixin(ImportExportMixin):
             )
             return self._context(request, self._blank_import_form(request), result=result)
         storage.remove()
-        messages.success(
-            request,
-            _(
-                "Imported %(file)s: %(new)s new customers, %(updated)s updated, %(addresses)s "
-                "addresses and %(contacts)s contacts added."
-            )
-            % {
-                "file": file_name,
-                "new": result.new_customers,
-                "updated": result.updated_customers,
-                "addresses": result.addresses_added,
-                "contacts": result.contacts_added,
-            },
-        )
+        messages.success(request, import_summary(file_name, result))
         return HttpResponseRedirect(reverse("admin:customers_customer_changelist"))
 
     def _blank_import_form(self, request):

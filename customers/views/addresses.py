@@ -15,7 +15,7 @@ from django.views import View
 from django.views.generic import FormView
 
 from ..forms import add_service_errors
-from ..forms.addresses import AddressDeleteForm, AddressForm, HeadOfficeForm, address_label
+from ..forms.addresses import AddressDeleteForm, AddressForm, HeadOfficeForm
 from ..models import Address
 from ..services import addresses as services
 from .card import CustomerCardMixin
@@ -188,7 +188,9 @@ class AddressMakeHeadOfficeView(AddressMixin, FormView):
         )
         messages.success(
             self.request,
-            _("%(address)s is now the head office.") % {"address": address_label(address)},
+            # The plain address: its chooser label ends "· Head office", which would say it twice.
+            _("%(address)s is now the head office.")
+            % {"address": str(address) or _("(no street address)")},
         )
         return super().form_valid(form)
 
