@@ -325,3 +325,37 @@ def test_card_tabs_work_with_the_keyboard(browser, live_server, world):
         assert page.locator(".kk-tabs a[aria-current=page]").inner_text() == "Kundinställningar"
     finally:
         context.close()
+
+
+def test_report_uses_the_width_at_1366_and_its_filters_fold_away(browser, live_server, world):
+    from customers.models import CustomerGroupingOption
+    from tests.factories import GroupingOptionFactory
+
+    for name in ["Kundsegment: Offentlig sektor, kommuner och regioner", "Region: Västra Götaland"]:
+        category, option = name.split(": ")
+        CustomerGroupingOption.objects.create(
+            customer=world["customer"],
+            option=GroupingOptionFactory(category__name=category, name=option),
+        )
+    context = open_context(browser, live_server, "desktop")
+    try:
+        page = log_in(context, world["editor"])
+        page.goto(reverse("reports:customer_report"))
+        width, inner = sideways_scroll(page)
+        assert width <= inner
+        header = page.locator("th", has_text="Kundgrupperingar")
+        box = header.bounding_box()
+        assert box["x"] + box["width"] <= inner, "the grouping column is in view"
+        table_before = page.locator("#report-layout table").bounding_box()["width"]
+        toggle = page.get_by_test_id("report-filter-toggle")
+        toggle.click()
+        assert not page.locator("#report-filter-column").is_visible()
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert page.locator("#report-layout table").bounding_box()["width"] > table_before
+        # Remembered on the next visit; shown again with one more click.
+        page.reload()
+        assert not page.locator("#report-filter-column").is_visible()
+        page.get_by_test_id("report-filter-toggle").click()
+        assert page.locator("#report-filter-column").is_visible()
+    finally:
+        context.close()
