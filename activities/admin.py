@@ -3,6 +3,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from customers.admin_columns import person_column
+
 from .models import Activity, ActivityType
 
 
@@ -61,7 +63,15 @@ class ActivityAdminForm(forms.ModelForm):
 @admin.register(Activity)
 class ActivityAdmin(SimpleHistoryAdmin):
     form = ActivityAdminForm
-    list_display = ["subject", "type", "starts_at", "customer", "project", "owner", "is_done"]
+    list_display = [
+        "subject",
+        "type",
+        "starts_at",
+        "customer",
+        "project",
+        person_column("owner", _("owner")),
+        "is_done",
+    ]
     list_filter = ["type", "is_done"]
     search_fields = ["subject", "customer__name", "project__name"]
     raw_id_fields = ["customer", "project", "owner", "participant_contacts"]

@@ -171,7 +171,17 @@ def search_samples():
     customer = Customer.objects.exclude(organisation_number="").order_by("pk")[5000:5001].first()
     org = customer.organisation_number.replace("-", "").replace(" ", "") if customer else ""
     city = Address.objects.filter(city__startswith="Ume").values_list("city", flat=True).first()
+    from customers.models import Contact
+
+    contact = Contact.objects.filter(mobile__startswith="+467").order_by("pk")[20000:20001].first()
+    # A mobile number as a person types it: national form with spaces (+46701234567 ->
+    # "070 123 45 67").
+    mobile = contact.mobile if contact else "+46701234567"
+    digits = mobile[3:] if mobile.startswith("+46") else mobile.lstrip("+")
+    typed_phone = f"0{digits[:2]} {digits[2:5]} {digits[5:7]} {digits[7:]}".strip()
     return {
+        "last_name": contact.last_name if contact else "Bäckström",
+        "phone": typed_phone,
         "name": "öbe",  # Öberg, Söderberg, Sjöberg ...: a fragment inside names
         "rare": "qzx",  # matches nothing: the planner must not scan for it
         "city": city or "Umeå",
@@ -258,6 +268,28 @@ def pages(few, many):
         ),
         # "ram" is in 1 of the 16 seeded project names: 12,000 matches, a worst case.
         ("projects: search 'ram'", "big", url("projects:project_list", query={"q": "ram"})),
+        # The top bar's search (customers, contacts and projects in three queries): the page
+        # and the live fragment the box fetches as one types.
+        (
+            f"search: contact '{samples['last_name']}'",
+            "search",
+            url("search:search", query={"q": samples["last_name"]}),
+        ),
+        (
+            f"search live: '{samples['name']}'",
+            "search",
+            url("search:search_live", query={"q": samples["name"]}),
+        ),
+        (
+            f"search live: phone '{samples['phone']}'",
+            "search",
+            url("search:search_live", query={"q": samples["phone"]}),
+        ),
+        (
+            f"search live: '{samples['rare']}' (no match)",
+            "search",
+            url("search:search_live", query={"q": samples["rare"]}),
+        ),
         ("activities: mine upcoming", "big", url("activities:activity_list")),
         (
             "activities: all overdue",

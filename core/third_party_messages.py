@@ -44,3 +44,38 @@ AXES_MESSAGES = [
     gettext_noop("access log"),
     gettext_noop("access logs"),
 ]
+
+
+# Country names django-countries leaves in English (or half English: "Palestina, State of") in
+# its Swedish catalogue; ours, consulted first, has them in Swedish. Names that are the same in
+# both languages (Angola, Japan, ...) are not listed. tests/customers/test_swedish_order.py.
+COUNTRY_NAMES = [
+    gettext_noop("American Samoa"),
+    gettext_noop("Australia"),
+    gettext_noop("Bouvet Island"),
+    gettext_noop("Brazil"),
+    gettext_noop("Cabo Verde"),
+    gettext_noop("Cambodia"),
+    gettext_noop("Canada"),
+    gettext_noop("Chad"),
+    gettext_noop("Cocos (Keeling) Islands"),
+    gettext_noop("Cuba"),
+    gettext_noop("Egypt"),
+    gettext_noop("Georgia"),
+    gettext_noop("Heard Island and McDonald Islands"),
+    gettext_noop("Hong Kong"),
+    gettext_noop("India"),
+    gettext_noop("Indonesia"),
+    gettext_noop("Jordan"),
+    gettext_noop("Lebanon"),
+    gettext_noop("Norfolk Island"),
+    gettext_noop("Philippines"),
+    gettext_noop("Pitcairn"),
+    gettext_noop("South Sudan"),
+    gettext_noop("Palestine"),
+    gettext_noop("Palestine, State of"),
+    gettext_noop("Eswatini"),
+    gettext_noop("North Macedonia"),
+    gettext_noop("Falkland Islands (Malvinas)"),
+    gettext_noop("Tanzania, the United Republic of"),
+]

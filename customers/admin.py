@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from .admin_columns import person_column
 from .importing.admin import CustomerImportExportMixin
 from .models import (
     ContactRole,
@@ -281,7 +282,7 @@ class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
         "organisation_number",
         "country",
         "industry",
-        "owner",
+        person_column("owner", _("customer owner")),
         "is_active",
     ]
     list_display_links = ["number", "name"]

@@ -6,7 +6,8 @@ choose well: a help text that explains every level, and the roles in the user li
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +28,9 @@ ROLE_HELP = {
 
 
 def groups_help_text():
-    parts = [format_lazy("“{}”: {}.", name, text) for name, text in ROLE_HELP.items()]
+    parts = [
+        format_lazy("“{}”: {}.", roles.ROLE_LABELS[name], text) for name, text in ROLE_HELP.items()
+    ]
     return format_lazy(
         "{} {} {}",
         _("Permission levels for customers:"),
@@ -39,10 +42,21 @@ def groups_help_text():
 User = get_user_model()
 
 
+class RoleListFilter(admin.RelatedFieldListFilter):
+    """The user list's filter by group, the roles named in the reader's language."""
+
+    def field_choices(self, field, request, model_admin):
+        choices = super().field_choices(field, request, model_admin)
+        return [(pk, roles.role_label(name)) for pk, name in choices]
+
+
 class KundkortUserAdmin(UserAdmin):
     """The stock User admin, with the customer roles explained and shown in the list."""
 
     list_display = [*UserAdmin.list_display, "customer_roles"]
+    list_filter = [
+        ("groups", RoleListFilter) if name == "groups" else name for name in UserAdmin.list_filter
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -51,13 +65,27 @@ class KundkortUserAdmin(UserAdmin):
         field = super().formfield_for_manytomany(db_field, request, **kwargs)
         if db_field.name == "groups" and field is not None:
             field.help_text = groups_help_text()
+            field.label_from_instance = lambda group: roles.role_label(group.name)
         return field
 
     @admin.display(description=_("roles"))
     def customer_roles(self, obj):
-        return ", ".join(group.name for group in obj.groups.all()) or "–"
+        return ", ".join(roles.role_label(group.name) for group in obj.groups.all()) or "–"
+
+
+class KundkortGroupAdmin(GroupAdmin):
+    """The stock Group admin with the roles' names in the reader's language in the list."""
+
+    list_display = ["role_name"]
+
+    @admin.display(description=_("name"), ordering="name")
+    def role_name(self, obj):
+        return roles.role_label(obj.name)
 
 
 if admin.site.is_registered(User):
     admin.site.unregister(User)
 admin.site.register(User, KundkortUserAdmin)
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+admin.site.register(Group, KundkortGroupAdmin)

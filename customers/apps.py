@@ -41,6 +41,21 @@ class CustomersConfig(AppConfig):
             )
         )
 
+        import django_countries
+        from django.contrib import admin
+        from django.db.backends.signals import connection_created
+
+        from .collation import country_sort_key, register_sqlite_functions
+
+        connection_created.connect(register_sqlite_functions, dispatch_uid="kundkort_sqlite_sv")
+        # Country lists in Swedish order: django-countries sorts with its module-level sort_key
+        # (ASCII folding without pyuca, which would still file Å under A) and offers no setting.
+        django_countries.sort_key = country_sort_key
+
+        admin.site.site_header = _("Kundkort administration")
+        admin.site.site_title = "Kundkort"
+        admin.site.index_title = _("System settings and import")
+
         register_tab(CardTab("contacts", _("Contact details"), "customers:customer_detail", 10))
         register_tab(CardTab("settings", _("Customer settings"), "customers:customer_settings", 40))
         register_tab(CardTab("history", _("History"), "customers:customer_history", 50))

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from .collation import swedish
 from .models import Customer, Industry
 from .selectors.customers import customer_owner_choices
 
@@ -29,7 +30,16 @@ class IdFilter(django_filters.NumberFilter):
 
 
 class StableOrderingFilter(django_filters.OrderingFilter):
-    """Orders as chosen, then by pk, so equal names never swap places between pages."""
+    """Orders as chosen, names in Swedish order (Å, Ä, Ö after Z), then by pk, so equal names
+    never swap places between pages."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        field = value.lstrip("-")
+        if field != "name":
+            return value
+        collated = swedish(field)
+        return collated.desc() if value.startswith("-") else collated.asc()
 
     def filter(self, qs, value):
         qs = super().filter(qs, value)

@@ -382,7 +382,11 @@ class Customer(Stamped):
         return f"{self.name} ({self.number})"
 
     def clean(self):
-        from .validators import normalise_gln, normalise_organisation_number, normalise_vat_number
+        from .validators import (
+            normalise_einvoice_address,
+            normalise_organisation_number,
+            normalise_vat_number,
+        )
 
         self.name = (self.name or "").strip()
         errors = {}
@@ -397,26 +401,11 @@ class Customer(Stamped):
         except ValidationError as exc:
             errors["vat_number"] = exc.messages
         operator = self.einvoice_operator if self.einvoice_operator_id else None
-        address = (self.einvoice_address or "").strip()
-        self.einvoice_address = address
-        if operator and address:
-            if operator.address_format == EInvoiceOperator.FORMAT_GLN:
-                try:
-                    self.einvoice_address = normalise_gln(address)
-                except ValidationError as exc:
-                    errors["einvoice_address"] = exc.messages
-            elif operator.address_format == EInvoiceOperator.FORMAT_PEPPOL:
-                scheme, _sep, ident = address.partition(":")
-                if not (len(scheme) == 4 and scheme.isdigit() and ident.strip()):
-                    errors["einvoice_address"] = [
-                        _(
-                            "%(value)s is not a Peppol participant id: write the four-digit "
-                            "scheme, a colon and the identifier, e.g. 0007:5560360793."
-                        )
-                        % {"value": address}
-                    ]
-        elif operator and not address:
-            errors["einvoice_address"] = [_("Give the e-invoice address for the operator.")]
+        self.einvoice_address = (self.einvoice_address or "").strip()
+        try:
+            self.einvoice_address = normalise_einvoice_address(self.einvoice_address, operator)
+        except ValidationError as exc:
+            errors["einvoice_address"] = exc.messages
         if errors:
             raise ValidationError(errors)
 

@@ -5,6 +5,8 @@ The names are defined here, with the customers app's share of each level; ``proj
 ``core.roles.sync_roles`` writes them in each app's data migration.
 """
 
+from django.utils.translation import gettext_lazy
+
 READ_ONLY = "Customers: Read-only"
 EDIT = "Customers: Edit"
 ALL = "Customers: All"
@@ -12,6 +14,22 @@ DELETE = "Customers: Delete customers"
 OWN_ONLY = "Customers: Edit own customers only"
 
 ROLE_NAMES = [READ_ONLY, EDIT, ALL, DELETE, OWN_ONLY]
+
+# The group names are data (kept in English, the migrations find the groups by them); people
+# read them in their own language through these.
+ROLE_LABELS = {
+    READ_ONLY: gettext_lazy("Customers: Read-only"),
+    EDIT: gettext_lazy("Customers: Edit"),
+    ALL: gettext_lazy("Customers: All"),
+    DELETE: gettext_lazy("Customers: Delete customers"),
+    OWN_ONLY: gettext_lazy("Customers: Edit own customers only"),
+}
+
+
+def role_label(name):
+    """A group's name as people read it: a role translated, any other group as it is named."""
+    return str(ROLE_LABELS.get(name, name))
+
 
 _VIEW = [
     "customers.view_customer",

@@ -223,3 +223,54 @@ def validate_address(*, line1, postal_code, city, country):
     if errors:
         raise ValidationError(errors)
     return postal_code
+
+
+def normalise_einvoice_address(address, operator):
+    """The e-invoice address in the form its operator expects (GLN digits, Peppol
+    ``scheme:identifier``); raises ValidationError naming what is wrong. Customers and projects
+    both hold an e-invoice address and both check it here."""
+    from .models import EInvoiceOperator
+
+    address = (address or "").strip()
+    if operator is None:
+        return address
+    if not address:
+        raise ValidationError(_("Give the e-invoice address for the operator."), code="required")
+    if operator.address_format == EInvoiceOperator.FORMAT_GLN:
+        return normalise_gln(address)
+    if operator.address_format == EInvoiceOperator.FORMAT_PEPPOL:
+        scheme, _sep, ident = address.partition(":")
+        if not (len(scheme) == 4 and scheme.isdigit() and ident.strip()):
+            raise ValidationError(
+                _(
+                    "%(value)s is not a Peppol participant id: write the four-digit "
+                    "scheme, a colon and the identifier, e.g. 0007:5560360793."
+                )
+                % {"value": address},
+                code="peppol",
+            )
+    return address
+
+
+# Characters people put between a phone number's digits.
+_PHONE_SEPARATORS = re.compile(r"[\s\-().\/]+")
+_PHONE_TYPED = re.compile(r"\+?\d{4,}")
+
+
+def phone_search_digits(text):
+    """The digits to look for in stored (E.164, ``+46701234567``) phone numbers when ``text``
+    looks like a phone number as a person types it ("070-123 45 67", "+46 70 123 45 67",
+    "0046 70…", "123 45 67"), else ``None``.
+
+    The national trunk zero and an international ``00`` prefix are dropped, so the digits
+    match inside the stored number whatever the country code; at least four digits are needed.
+    """
+    compact = _PHONE_SEPARATORS.sub("", (text or "").strip())
+    if not _PHONE_TYPED.fullmatch(compact):
+        return None
+    digits = compact.lstrip("+")
+    if compact.startswith("00"):
+        digits = compact[2:]
+    elif compact.startswith("0"):
+        digits = compact[1:]
+    return digits if len(digits) >= 4 else None

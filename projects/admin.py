@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from customers.admin_columns import person_column
 from customers.models import Customer
 from customers.permissions import may_edit_customer
 
@@ -31,10 +33,18 @@ class ProjectNoteInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(SimpleHistoryAdmin):
-    list_display = ["number", "name", "customer", "kind", "sales_status", "owner", "is_closed"]
+    list_display = [
+        "number",
+        "name",
+        "customer",
+        "kind",
+        "sales_status",
+        person_column("owner", _("project owner")),
+        "is_closed",
+    ]
     list_filter = ["kind", "is_closed", "sales_status"]
     search_fields = ["number", "name", "customer__name"]
-    raw_id_fields = ["customer", "contact", "owner"]
+    raw_id_fields = ["customer", "contact", "owner", "billing_address"]
     list_select_related = ["customer", "sales_status", "owner"]
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     inlines = [ProjectNoteInline]
@@ -61,7 +71,7 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
 @admin.register(ProjectNote)
 class ProjectNoteAdmin(admin.ModelAdmin):
-    list_display = ["project", "author", "created_at", "__str__"]
+    list_display = ["project", person_column("author", _("author")), "created_at", "__str__"]
     search_fields = ["text", "project__name"]
     raw_id_fields = ["project", "author"]
     list_select_related = ["project", "author"]

@@ -26,7 +26,9 @@ class ProjectFilter(django_filters.FilterSet):
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
-        queryset=get_user_model().objects.filter(is_active=True).order_by("first_name"),
+        queryset=get_user_model()
+        .objects.filter(is_active=True)
+        .order_by("first_name", "last_name", "username"),
         empty_label=_("All owners"),
     )
     customer = IdFilter(field_name="customer_id", widget=forms.HiddenInput, label=_("Customer"))
@@ -49,6 +51,10 @@ class ProjectFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("state", STATE_OPEN)
         super().__init__(data, *args, **kwargs)
+        # People by full name, as everywhere else in the app (username when there is none).
+        self.form.fields["owner"].label_from_instance = lambda user: (
+            user.get_full_name() or user.get_username()
+        )
         for field in self.form.fields.values():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control"
             field.widget.attrs.setdefault(

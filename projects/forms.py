@@ -4,13 +4,30 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms import localize_decimal_inputs
-from customers.models import Contact, Currency
+from customers.forms.settings import (
+    LookupChoiceField,
+    OperatorChoiceField,
+    PriceListChoiceField,
+    _active_or_current,
+)
+from customers.models import (
+    Address,
+    Contact,
+    Currency,
+    EInvoiceOperator,
+    InvoiceLanguage,
+    InvoiceTemplate,
+    PaymentTerm,
+    PriceList,
+)
 from customers.permissions import may_see_financials
 
 from .models import Project, ProjectNote, SalesStatus
+from .services import customer_billing_defaults
 
 # New projects of a customer without a currency are valued in the company's own.
 DEFAULT_CURRENCY = "SEK"
@@ -47,6 +64,24 @@ def layout_helper(form, rows):
     return helper
 
 
+class TypedDecimalField(forms.DecimalField):
+    """A decimal as people type it in their language: "12 500,50" in Swedish, "12,500.50" in
+    English. Shown and read in the user's language (``localize``); spaces between digit groups
+    (plain, no-break or narrow) are dropped first."""
+
+    def __init__(self, **kwargs):
+        kwargs["localize"] = True
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = "".join(value.split())  # also no-break and narrow spaces
+            if get_format("DECIMAL_SEPARATOR") != ",":
+                value = value.replace(",", "")  # English digit groups: 12,500.50
+        return super().to_python(value)
+
+
 class ProjectForm(forms.ModelForm):
     """Create or edit a project. The customer is chosen before the form opens and kept fixed;
     the contact can only be one of that customer's contacts."""
@@ -69,7 +104,22 @@ class ProjectForm(forms.ModelForm):
             "start_date",
             "deadline",
             "description",
+            "payment_term",
+            "invoice_template",
+            "price_list",
+            "invoice_language",
+            "billing_address",
+            "einvoice_operator",
+            "einvoice_address",
         ]
+        field_classes = {
+            "expected_value": TypedDecimalField,
+            "payment_term": LookupChoiceField,
+            "invoice_template": LookupChoiceField,
+            "price_list": PriceListChoiceField,
+            "invoice_language": LookupChoiceField,
+            "einvoice_operator": OperatorChoiceField,
+        }
         widgets = {
             "customer": forms.HiddenInput,
             "expected_order_date": DateInput,
@@ -110,9 +160,13 @@ class ProjectForm(forms.ModelForm):
             del self.fields["version"]
             self.fields["kind"].initial = Project.SALES
             self.fields["owner"].initial = user.pk
+            # A new project starts from the customer's billing defaults, each editable here.
+            for name, value in customer_billing_defaults(customer).items():
+                self.fields[name].initial = value
             self.fields["currency"].initial = customer.currency_id or (
                 Currency.objects.filter(code=DEFAULT_CURRENCY).values_list("pk", flat=True).first()
             )
+        self._limit_billing_choices(customer)
         if "sales_status" in self.fields:
             self.fields["sales_status"].queryset = statuses.order_by("order", "name")
             self.fields["sales_status"].help_text = _(
@@ -138,7 +192,37 @@ class ProjectForm(forms.ModelForm):
                 ("expected_value", "currency"),
                 ("expected_order_date", "start_date", "deadline"),
                 ("description",),
+                ("payment_term", "invoice_template"),
+                ("price_list", "invoice_language"),
+                ("billing_address",),
+                ("einvoice_operator", "einvoice_address"),
             ],
+        )
+
+    def _limit_billing_choices(self, customer):
+        """Active look-up values (plus the project's current, even if since deactivated); the
+        billing address among the customer's billing addresses."""
+        current = self.instance if self.instance.pk else None
+        for name, model in [
+            ("payment_term", PaymentTerm),
+            ("invoice_template", InvoiceTemplate),
+            ("price_list", PriceList),
+            ("invoice_language", InvoiceLanguage),
+            ("einvoice_operator", EInvoiceOperator),
+        ]:
+            current_pk = getattr(current, f"{name}_id", None) if current else None
+            queryset = _active_or_current(model.objects.all(), current_pk)
+            if name == "price_list":
+                queryset = queryset.select_related("currency")
+            self.fields[name].queryset = queryset
+        addresses = Address.objects.filter(customer=customer, is_billing=True)
+        if current and current.billing_address_id:
+            addresses = addresses | Address.objects.filter(
+                customer=customer, pk=current.billing_address_id
+            )
+        self.fields["billing_address"].queryset = addresses.order_by("-is_default_billing", "id")
+        self.fields["billing_address"].help_text = _(
+            "One of the customer's billing addresses; the default one is proposed."
         )
 
     def clean_customer(self):

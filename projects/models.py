@@ -7,7 +7,18 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from customers.models import Contact, Currency, Customer, Stamped
+from customers.models import (
+    Address,
+    Contact,
+    Currency,
+    Customer,
+    EInvoiceOperator,
+    InvoiceLanguage,
+    InvoiceTemplate,
+    PaymentTerm,
+    PriceList,
+    Stamped,
+)
 
 from .querysets import ProjectNoteQuerySet, ProjectQuerySet
 
@@ -108,6 +119,61 @@ class Project(Stamped):
     closed_date = models.DateField(_("closed date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
 
+    # Billing: copied from the customer's defaults when the project is created
+    # (projects.services.customer_billing_defaults) and edited here afterwards; a later change
+    # of the customer's defaults leaves existing projects as they are. The look-up keys have no
+    # index, as on Customer: nothing lists projects by them.
+    payment_term = models.ForeignKey(
+        PaymentTerm,
+        verbose_name=_("payment term"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    invoice_template = models.ForeignKey(
+        InvoiceTemplate,
+        verbose_name=_("invoice template"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    price_list = models.ForeignKey(
+        PriceList,
+        verbose_name=_("price list"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    invoice_language = models.ForeignKey(
+        InvoiceLanguage,
+        verbose_name=_("invoice language"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+    # Indexed: deleting an address clears it here (SET_NULL) and looks the projects up by it.
+    billing_address = models.ForeignKey(
+        Address,
+        verbose_name=_("billing address"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="billed_projects",
+    )
+    einvoice_address = models.CharField(_("e-invoice address"), max_length=100, blank=True)
+    einvoice_operator = models.ForeignKey(
+        EInvoiceOperator,
+        verbose_name=_("e-invoice operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        db_index=False,
+    )
+
     history = HistoricalRecords()
     objects = ProjectQuerySet.as_manager()
 
@@ -154,10 +220,26 @@ class Project(Stamped):
         return self.sales_status.probability if self.sales_status_id else 0
 
     def clean(self):
+        from customers.validators import normalise_einvoice_address
+
         if self.contact_id and self.customer_id and self.contact.customer_id != self.customer_id:
             raise ValidationError(
                 {"contact": _("The contact belongs to another customer.")}, code="foreign_contact"
             )
+        if (
+            self.billing_address_id
+            and self.customer_id
+            and self.billing_address.customer_id != self.customer_id
+        ):
+            raise ValidationError(
+                {"billing_address": _("The billing address belongs to another customer.")},
+                code="foreign_address",
+            )
+        operator = self.einvoice_operator if self.einvoice_operator_id else None
+        try:
+            self.einvoice_address = normalise_einvoice_address(self.einvoice_address, operator)
+        except ValidationError as exc:
+            raise ValidationError({"einvoice_address": exc.messages}) from exc
         if self.pk and self.customer_id:
             # Activities carry the project's customer, so it stays once they exist (also in
             # the admin, which does not go through the services).

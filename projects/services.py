@@ -6,7 +6,9 @@ Rules (docs/architecture.md, "Domain and invariants"):
 - marking a sales project won sets the probability to 100 % and the won date;
 - marking it lost closes it;
 - only a won, open sales project turns into a delivery project;
-- the contact must belong to the project's customer (``Project.clean``).
+- the contact must belong to the project's customer (``Project.clean``);
+- a new project takes its billing details from the customer's defaults unless they are given
+  (``customer_billing_defaults``); later changes of the customer's defaults do not reach it.
 """
 
 from django.conf import settings
@@ -15,12 +17,29 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customers.models import Address
 from customers.numbering import PROJECT_SERIES, take_number
 from customers.services import versioning
 
 from .models import Project, ProjectNote, SalesStatus
 
 PROJECT_SEQUENCE = PROJECT_SERIES
+
+# The billing details a project copies from its customer when it is created (currency is
+# among the project's own fields too, as its expected value's currency).
+BILLING_FIELDS = (
+    "payment_term",
+    "invoice_template",
+    "price_list",
+    "currency",
+    "invoice_language",
+    "billing_address",
+    "einvoice_address",
+    "einvoice_operator",
+)
+
+# project_create's default for a billing field: take the customer's value.
+FROM_CUSTOMER = object()
 
 # Fields project_update may change; everything else goes through its own service.
 UPDATABLE_FIELDS = [
@@ -36,7 +55,35 @@ UPDATABLE_FIELDS = [
     "start_date",
     "deadline",
     "description",
+    *(name for name in BILLING_FIELDS if name != "currency"),
 ]
+
+
+def customer_billing_defaults(customer):
+    """The billing details a new project of ``customer`` starts with, as ids (``None`` when
+    unset) keyed by field name: the customer's payment term, invoice template, price list,
+    currency and invoice language, its default billing address (else its first billing
+    address), and its e-invoice address and operator.
+
+    The project form shows them as initial values and ``project_create`` fills in those not
+    given, so both start from this one rule. One query (the address).
+    """
+    address_id = (
+        Address.objects.filter(customer=customer, is_billing=True)
+        .order_by("-is_default_billing", "id")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return {
+        "payment_term": customer.payment_term_id,
+        "invoice_template": customer.invoice_template_id,
+        "price_list": customer.price_list_id,
+        "currency": customer.currency_id,
+        "invoice_language": customer.invoice_language_id,
+        "billing_address": address_id,
+        "einvoice_address": customer.einvoice_address or "",
+        "einvoice_operator": customer.einvoice_operator_id,
+    }
 
 
 def default_sales_status():
@@ -104,11 +151,20 @@ def project_create(
     start_date=None,
     deadline=None,
     description="",
+    payment_term=FROM_CUSTOMER,
+    invoice_template=FROM_CUSTOMER,
+    price_list=FROM_CUSTOMER,
+    invoice_language=FROM_CUSTOMER,
+    billing_address=FROM_CUSTOMER,
+    einvoice_address=FROM_CUSTOMER,
+    einvoice_operator=FROM_CUSTOMER,
 ):
     """Create a project for ``customer``, numbered from the sequence when no number is given.
 
     A sales project without a status gets the default one; a won status sets probability 100 %
-    and the won date, a lost one closes the project.
+    and the won date, a lost one closes the project. Billing details not given (and a currency
+    that is ``None``) come from the customer's defaults (``customer_billing_defaults``); a
+    value given, even empty, is kept.
     """
     project = Project(
         customer=customer,
@@ -126,6 +182,23 @@ def project_create(
         created_by=user,
         updated_by=user,
     )
+    given = {
+        "payment_term": payment_term,
+        "invoice_template": invoice_template,
+        "price_list": price_list,
+        "invoice_language": invoice_language,
+        "billing_address": billing_address,
+        "einvoice_address": einvoice_address,
+        "einvoice_operator": einvoice_operator,
+    }
+    defaults = None
+    for name, value in given.items():
+        if value is not FROM_CUSTOMER:
+            setattr(project, name, value)
+            continue
+        defaults = defaults or customer_billing_defaults(customer)
+        # The defaults are ids: set the column, the object loads only if something reads it.
+        setattr(project, Project._meta.get_field(name).attname, defaults[name])
     if kind == Project.SALES:
         status = sales_status or default_sales_status()
         _check_status(project, status)

@@ -94,7 +94,18 @@ class ProjectMixin:
     def project(self):
         return get_object_or_404(
             Project.objects.visible_to(self.request.user).select_related(
-                "customer", "contact", "owner", "sales_status", "currency", "created_by"
+                "customer",
+                "contact",
+                "owner",
+                "sales_status",
+                "currency",
+                "created_by",
+                "payment_term",
+                "invoice_template",
+                "price_list",
+                "invoice_language",
+                "billing_address",
+                "einvoice_operator",
             ),
             pk=self.kwargs["pk"],
         )

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "activities",
     # Commands that write every app (seed_demo, seed_scale, bench_import).
     "ops",
+    "search",
 ]
 
 MIDDLEWARE = [
@@ -154,6 +155,8 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times in ISO form (2026-12-01 07:22) in both languages (settings/formats/).
+FORMAT_MODULE_PATH = ["settings.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

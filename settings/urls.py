@@ -22,6 +22,7 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("reports/", include("customers.report_urls")),
     path("activities/", include("activities.urls")),
+    path("search/", include("search.urls")),
     path("customers/", include("activities.card_urls")),
     path("", include("projects.urls")),
 ]

@@ -177,6 +177,9 @@ MATRIX = {
     "activities:activity_update": form(activity_pk, EDIT_CUSTOMER),
     "activities:activity_mark_done": action(activity_pk, EDIT_CUSTOMER_POST_ONLY, EDIT_CUSTOMER),
     "activities_card:customer_collaboration": Row(customer_pk, VIEW, EDIT_CUSTOMER),
+    # search
+    "search:search": Row(no_kwargs, VIEW),
+    "search:search_live": Row(no_kwargs, VIEW),
 }
 
 

@@ -32,7 +32,7 @@ from ..models import ImportUpload
 from ..resources import CustomerImportExportResource, headers, template_rows
 from .engine import ImportOptions
 from .models import UNDO, ImportRun
-from .presenters import PHASE_LABELS, review_context
+from .presenters import PHASE_LABELS, import_summary, review_context  # noqa: F401
 from .reader import ImportFileError, check_size
 from .runs import (
     import_run_cancel,

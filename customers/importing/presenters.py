@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .engine import ImportOptions, RowError, RowReport
@@ -51,8 +52,34 @@ def review_context(run, *, show_errors):
     )
     return {
         "result": result,
+        "summary": import_summary(run.file_name, result),
         "shown_rows": rows,
         "shown_errors": errors[:show_errors],
         "show_rows": SHOW_ROWS,
         "show_errors": show_errors,
+    }
+
+
+def import_summary(file_name, result):
+    """The message after a confirmed import, each count in its singular or plural form."""
+    new = ngettext("%(count)s new customer", "%(count)s new customers", result.new_customers) % {
+        "count": result.new_customers
+    }
+    updated = ngettext("%(count)s updated", "%(count)s updated", result.updated_customers) % {
+        "count": result.updated_customers
+    }
+    addresses = ngettext("%(count)s address", "%(count)s addresses", result.addresses_added) % {
+        "count": result.addresses_added
+    }
+    contacts = ngettext("%(count)s contact", "%(count)s contacts", result.contacts_added) % {
+        "count": result.contacts_added
+    }
+    return gettext(
+        "Imported %(file)s: %(new)s, %(updated)s; %(addresses)s and %(contacts)s added."
+    ) % {
+        "file": file_name,
+        "new": new,
+        "updated": updated,
+        "addresses": addresses,
+        "contacts": contacts,
     }

@@ -16,7 +16,7 @@ from django.views.generic import FormView
 
 from ..form_tokens import OneTimeFormMixin
 from ..forms import add_service_errors
-from ..forms.addresses import AddressDeleteForm, AddressForm, HeadOfficeForm, address_label
+from ..forms.addresses import AddressDeleteForm, AddressForm, HeadOfficeForm
 from ..models import Address
 from ..services import addresses as services
 from .card import CustomerCardMixin
@@ -189,7 +189,9 @@ class AddressMakeHeadOfficeView(AddressMixin, FormView):
         )
         messages.success(
             self.request,
-            _("%(address)s is now the head office.") % {"address": address_label(address)},
+            # The plain address: its chooser label ends "· Head office", which would say it twice.
+            _("%(address)s is now the head office.")
+            % {"address": str(address) or _("(no street address)")},
         )
         return super().form_valid(form)
 
