@@ -296,6 +296,23 @@ def pages(few, many):
             "big",
             url("activities:activity_list", query={"scope": "all", "when": "overdue"}),
         ),
+        # The REST API (session-authenticated like the pages; JSON, cursor pages of 50).
+        ("api: customers first page", "page", url("api:customer_list")),
+        (
+            f"api: customers search '{samples['name']}'",
+            "search",
+            url("api:customer_list", query={"search": samples["name"]}),
+        ),
+        (
+            "api: customers grouping filter",
+            "other",
+            url("api:customer_list", query=report_query),
+        ),
+        ("api: customer detail few", "page", url("api:customer_detail", few.pk)),
+        ("api: customer detail many", "page", url("api:customer_detail", many.pk)),
+        ("api: contacts many", "page", url("api:contact_list", many.pk)),
+        ("api: projects first page", "other", url("api:project_list")),
+        ("api: activities first page", "other", url("api:activity_list")),
     ]
     return found
 

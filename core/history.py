@@ -19,6 +19,7 @@ SOURCE_BULK = "bulk"
 SOURCE_ADMIN = "admin"
 SOURCE_SYSTEM = "system"
 SOURCE_UNDO_IMPORT = "undo import"
+SOURCE_API = "api"
 
 _current_source = contextvars.ContextVar("kundkort_change_source", default=SOURCE_SYSTEM)
 
@@ -38,13 +39,19 @@ def change_source(source, detail=""):
 
 
 class ChangeSourceMiddleware:
-    """Requests to /admin/ are admin changes; every other request is a form."""
+    """Requests to /admin/ are admin changes, to /api/ API changes; every other request is a
+    form."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        source = SOURCE_ADMIN if request.path.startswith("/admin/") else SOURCE_FORM
+        if request.path.startswith("/admin/"):
+            source = SOURCE_ADMIN
+        elif request.path.startswith("/api/"):
+            source = SOURCE_API
+        else:
+            source = SOURCE_FORM
         with change_source(source):
             return self.get_response(request)
 

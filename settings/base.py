@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "import_export",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, served by whitenoise (no CDN)
     # django-axes, named in Swedish in the admin
     "core.login_throttling.LoginThrottlingConfig",
     # Plumbing every app uses (registries, pagination, history source); imports no domain app.
@@ -59,6 +62,7 @@ INSTALLED_APPS = [
     # Commands that write every app (seed_demo, seed_scale, bench_import).
     "ops",
     "search",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +268,68 @@ KUNDKORT_IMPORT_KEEP_DAYS = int(os.environ.get("KUNDKORT_IMPORT_KEEP_DAYS", "30"
 # Above these sizes the report's bulk grouping changes and exports run as jobs.
 KUNDKORT_BULK_JOB_CUSTOMERS = int(os.environ.get("KUNDKORT_BULK_JOB_CUSTOMERS", "1000"))
 KUNDKORT_EXPORT_JOB_ROWS = int(os.environ.get("KUNDKORT_EXPORT_JOB_ROWS", "10000"))
+# REST API (README "API", docs/api.md). Throttle rates are "number/period" (second, minute,
+# hour, day) per token and per user (all of a user's tokens and the browser together);
+# counters live in the "throttle" cache.
+KUNDKORT_API_PAGE_SIZE = int(os.environ.get("KUNDKORT_API_PAGE_SIZE", "50"))
+KUNDKORT_API_MAX_PAGE_SIZE = int(os.environ.get("KUNDKORT_API_MAX_PAGE_SIZE", "200"))
+KUNDKORT_API_THROTTLE_RATES = {
+    "token": os.environ.get("KUNDKORT_API_THROTTLE_TOKEN", "3600/hour"),
+    "user": os.environ.get("KUNDKORT_API_THROTTLE_USER", "7200/hour"),
+}
+KUNDKORT_API_THROTTLE_CACHE = "throttle"
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.APITokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttles.TokenRateThrottle",
+        "api.throttles.UserRateThrottle",
+    ],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.APICursorPagination",
+    # OPTIONS answers 405: the schema describes the API (DRF's metadata would read objects).
+    "DEFAULT_METADATA_CLASS": None,
+    "DEFAULT_SCHEMA_CLASS": "api.schema.KundkortAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Kundkort API",
+    "DESCRIPTION": (
+        "The customer register's REST API. Authenticate with a personal token "
+        "(Authorization: Bearer kk_...). Changes of existing objects need If-Match: the "
+        "object's ETag (its version)."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # The schema lists a filter per grouping category, read from the database, which
+    # "check --deploy" may run without; tests/api/test_schemathesis.py generates it instead.
+    "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# Throttle counters must be shared by every app server: set KUNDKORT_API_THROTTLE_CACHE_URL
+# (redis://...) in production; the default keeps them per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["KUNDKORT_API_THROTTLE_CACHE_URL"],
+        }
+        if os.environ.get("KUNDKORT_API_THROTTLE_CACHE_URL")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+    ),
+}
 
 LOGGING = {
     "version": 1,

@@ -24,5 +24,7 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("search/", include("search.urls")),
     path("customers/", include("activities.card_urls")),
+    path("api/", include("api.urls")),
+    path("account/api-tokens/", include("api.token_urls")),
     path("", include("projects.urls")),
 ]

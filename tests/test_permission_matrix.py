@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from api.tokens import token_create
 from customers import roles
 from customers.models import CustomerGroupingOption, ReportJob
 from tests.factories import (
@@ -37,8 +38,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# URLs that belong to Django itself: the admin, authentication and the language switcher.
-SKIPPED_NAMESPACES = {"admin"}
+# URLs that belong to Django itself: the admin, authentication and the language switcher; the
+# REST API has its own matrix (tests/api/test_api_permission_matrix.py) that walks its URLs.
+SKIPPED_NAMESPACES = {"admin", "api"}
 SKIPPED_NAMES = {"login", "logout", "set_language"}
 
 ACTORS = ["anonymous", "nobody", "reader", "editor", "owner", "stranger", "superuser"]
@@ -71,6 +73,7 @@ ADD_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome i
 # changing another user's activity of a customer needs the right to edit that customer
 # (the world's is the editor's).
 ACTIVITY = VIEW
+VIEW_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in VIEW.items()}
 ACTIVITY_POST_ONLY = {actor: (405 if outcome == OK else outcome) for actor, outcome in VIEW.items()}
 # Actions that check the object-level right when they act (in post()): a GET, which does
 # nothing, answers 405 to those users as well. The POST is what must be refused.
@@ -79,6 +82,9 @@ BULK_CHECKED_ON_POST = {**ADD_POST_ONLY, "reader": 405}
 REDIRECT_HOME = {**{actor: REDIRECT for actor in ACTORS}, "anonymous": LOGIN}
 # A background job's page: only the user who started it (here the superuser) reaches it.
 OWN_JOB = {**{actor: 404 for actor in ACTORS}, "anonymous": LOGIN, "nobody": 403, "superuser": OK}
+# A user's own API token (the world's belongs to "owner"): others' answer 404.
+OWN_TOKEN = {**VIEW, "reader": 404, "editor": 404, "stranger": 404, "superuser": 404}
+OWN_TOKEN_POST_ONLY = VIEW_POST_ONLY  # a GET does nothing: 405 before the token is looked up
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,10 @@ def activity_pk(w):
 
 def report_job_pk(w):
     return {"pk": w.report_job.pk}
+
+
+def token_pk(w):
+    return {"pk": w.token.pk}
 
 
 def form(kwargs, profile):
@@ -180,6 +190,9 @@ MATRIX = {
     # search
     "search:search": Row(no_kwargs, VIEW),
     "search:search_live": Row(no_kwargs, VIEW),
+    # personal API tokens (the page re-renders an invalid form with 200)
+    "api_tokens:token_list": form(no_kwargs, VIEW),
+    "api_tokens:token_revoke": action(token_pk, OWN_TOKEN_POST_ONLY, OWN_TOKEN),
 }
 
 
@@ -250,6 +263,7 @@ class World:
             content_type="text/csv",
             content=b"x",
         )
+        self.token, _secret = token_create(user=self.users["owner"], name="Matrix")
 
 
 @pytest.fixture

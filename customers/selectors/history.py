@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 
 from core.history import (
     SOURCE_ADMIN,
+    SOURCE_API,
     SOURCE_BULK,
     SOURCE_FORM,
     SOURCE_IMPORT,
@@ -42,6 +43,7 @@ SOURCE_LABELS = {
     SOURCE_ADMIN: gettext_lazy("Admin"),
     SOURCE_SYSTEM: gettext_lazy("System"),
     SOURCE_UNDO_IMPORT: gettext_lazy("Undo import"),
+    SOURCE_API: gettext_lazy("API"),
 }
 
 # An id that no record has: a source without entries on the page still runs its query (an empty
