@@ -65,7 +65,7 @@ class ActivityListView(PermissionRequiredMixin, ListView):
         activities = Activity.objects.visible_to(user).for_list()
         self.filterset = ActivityFilter(self.request.GET, queryset=activities, user=user)
         if not self.filterset.is_valid():
-            return activities.none()
+            return activities.order_by("-starts_at", "-id").none()  # ordered: no paginator warning
         return self.filterset.qs
 
     def get_context_data(self, **kwargs):
