@@ -8,7 +8,9 @@ code, content type, headers, body).
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from customers import roles
@@ -53,11 +55,20 @@ def demo(db, settings):
 
 @pytest.fixture
 def api_schema(demo):
-    return schemathesis.openapi.from_wsgi(
-        "/api/schema/?format=json",
-        get_wsgi_application(),
-        headers={"Authorization": f"Bearer {demo}"},
-    )
+    # The real WSGI handler closes the database connection at each request's start and end
+    # when it is inside a transaction, as the test's is: that would end the test's transaction
+    # on PostgreSQL. Django's test client disconnects the same handler for the same reason.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield schemathesis.openapi.from_wsgi(
+            "/api/schema/?format=json",
+            get_wsgi_application(),
+            headers={"Authorization": f"Bearer {demo}"},
+        )
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 schema = schemathesis.pytest.from_fixture("api_schema")

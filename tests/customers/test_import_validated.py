@@ -164,3 +164,29 @@ def test_import_pauses_cyclic_gc_and_turns_it_back_on(admin_user, monkeypatch):
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _spin(seconds, queue):
+    import time
+
+    end = time.process_time() + seconds
+    while time.process_time() < end:
+        pass
+    queue.put(time.process_time())
+
+
+def test_the_imports_cpu_time_counts_the_forked_helper():
+    """The review's rows per CPU second must not leave out the helper process's half."""
+    import multiprocessing
+
+    from customers.importing.engine import _cpu_seconds
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    before = _cpu_seconds()
+    child = context.Process(target=_spin, args=(0.3, queue))
+    child.start()
+    child_cpu = queue.get(timeout=30)
+    child.join()
+    assert child_cpu >= 0.3
+    assert _cpu_seconds() - before >= child_cpu * 0.9
