@@ -70,6 +70,9 @@ class ActivityFilter(django_filters.FilterSet):
         (owner, is_done, starts_at) index; an OR with an EXISTS would test all 1,000,000 rows.
         """
         queryset = super().filter_queryset(queryset)
+        if not queryset.query.order_by:
+            # "when" left empty (or every activity asked for): newest first, as "all" lists them.
+            queryset = queryset.order_by("-starts_at", "-id")
         if self.form.cleaned_data.get("scope", SCOPE_MINE) == SCOPE_MINE:
             base = queryset.order_by().values("pk")
             mine = base.filter(owner=self.user).union(

@@ -72,6 +72,19 @@ def test_list_shows_done(reader_client):
     assert listed(reader_client.get(LIST, {"scope": "all", "when": "done"})) == [done.pk]
 
 
+def test_an_empty_when_lists_everything_newest_first_in_a_stable_order(reader_client):
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    older, newer = ActivityFactory(starts_at=days(1)), ActivityFactory(starts_at=days(2))
+    with warnings.catch_warnings():
+        # An unordered page would warn (and page unstably).
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = reader_client.get(LIST, {"scope": "all", "when": ""})
+    assert listed(response) == [newer.pk, older.pk]
+
+
 def test_list_filters_by_type(reader_client):
     call = ActivityFactory(type=ActivityTypeFactory(name="Call x"))
     ActivityFactory()
