@@ -219,6 +219,7 @@ NOT_PERSONAL = {
     "customers.GroupingCategory": ("name", "description", "selection"),
     "customers.GroupingOption": ("name",),
     "customers.Customer": (
+        "country",
         "organisation_number",
         "vat_number",
         "website",
