@@ -11,13 +11,16 @@ class FindForm(forms.Form):
 class ExportForm(forms.Form):
     q = forms.CharField(max_length=200, widget=forms.HiddenInput)
     language = forms.ChoiceField(
-        label=_("Language of the export"), choices=[("sv", _("Swedish")), ("en", _("English"))]
+        label=_("Language of the export"),
+        choices=[("sv", _("Swedish")), ("en", _("English"))],
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     reference = forms.CharField(
         label=_("Request reference"),
         max_length=100,
         required=False,
         help_text=_("The case number of the request; never the person's name."),
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
 

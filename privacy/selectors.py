@@ -47,7 +47,9 @@ class Mention:
 
     @property
     def model_name(self):
-        return self.obj._meta.verbose_name
+        """The row's kind as people know it: an activity's history row is an activity's."""
+        model = getattr(type(self.obj), "instance_type", type(self.obj))
+        return model._meta.verbose_name
 
     @property
     def texts(self):
