@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "ops",
     "search",
     "api",
+    "privacy",
 ]
 
 MIDDLEWARE = [
@@ -265,6 +266,18 @@ KUNDKORT_JOB_STALE_SECONDS = int(os.environ.get("KUNDKORT_JOB_STALE_SECONDS", "1
 KUNDKORT_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KUNDKORT_JOB_HEARTBEAT_SECONDS", "5"))
 # Uploaded import files stay downloadable this many days, then purge_import_files deletes them.
 KUNDKORT_IMPORT_KEEP_DAYS = int(os.environ.get("KUNDKORT_IMPORT_KEEP_DAYS", "30"))
+# Retention of personal data (docs/privacy.md), in days; 0 keeps for ever. The retention job
+# (manage.py retention --apply, or the Personal data page) anonymises or deletes what is older:
+# inactive contacts unchanged that long, finished activities' notes, import and export files.
+KUNDKORT_RETENTION_INACTIVE_CONTACT_DAYS = int(
+    os.environ.get("KUNDKORT_RETENTION_INACTIVE_CONTACT_DAYS", "1095")
+)
+KUNDKORT_RETENTION_ACTIVITY_TEXT_DAYS = int(
+    os.environ.get("KUNDKORT_RETENTION_ACTIVITY_TEXT_DAYS", "1095")
+)
+KUNDKORT_RETENTION_IMPORT_UPLOAD_DAYS = int(
+    os.environ.get("KUNDKORT_RETENTION_IMPORT_UPLOAD_DAYS", "30")
+)
 # Above these sizes the report's bulk grouping changes and exports run as jobs.
 KUNDKORT_BULK_JOB_CUSTOMERS = int(os.environ.get("KUNDKORT_BULK_JOB_CUSTOMERS", "1000"))
 KUNDKORT_EXPORT_JOB_ROWS = int(os.environ.get("KUNDKORT_EXPORT_JOB_ROWS", "10000"))

@@ -26,5 +26,6 @@ urlpatterns = [
     path("customers/", include("activities.card_urls")),
     path("api/", include("api.urls")),
     path("account/api-tokens/", include("api.token_urls")),
+    path("personal-data/", include("privacy.urls")),
     path("", include("projects.urls")),
 ]

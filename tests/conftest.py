@@ -63,6 +63,7 @@ _DATA_MIGRATIONS = [
     "projects.migrations.0004_default_sales_statuses",
     "activities.migrations.0002_roles",
     "activities.migrations.0004_default_activity_types",
+    "privacy.migrations.0002_roles",
 ]
 
 

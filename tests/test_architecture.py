@@ -21,6 +21,7 @@ ALLOWED = {
     "projects": {"core", "customers"},
     "activities": {"core", "customers", "projects"},
     "ops": {"core", "customers", "projects", "activities"},
+    "privacy": {"core", "customers", "projects", "activities"},
 }
 APPS = set(ALLOWED)
 

@@ -23,6 +23,7 @@ from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, reso
 from api.tokens import token_create
 from customers import roles
 from customers.models import CustomerGroupingOption, ReportJob
+from privacy.models import RetentionRun
 from tests.factories import (
     ActivityFactory,
     ActivityTypeFactory,
@@ -85,6 +86,9 @@ OWN_JOB = {**{actor: 404 for actor in ACTORS}, "anonymous": LOGIN, "nobody": 403
 # A user's own API token (the world's belongs to "owner"): others' answer 404.
 OWN_TOKEN = {**VIEW, "reader": 404, "editor": 404, "stranger": 404, "superuser": 404}
 OWN_TOKEN_POST_ONLY = VIEW_POST_ONLY  # a GET does nothing: 405 before the token is looked up
+# The personal-data tools: privacy.manage_personal_data only (here the superuser's).
+PERSONAL_DATA = {**{actor: 403 for actor in ACTORS}, "anonymous": LOGIN, "superuser": OK}
+PERSONAL_DATA_POST_ONLY = {**PERSONAL_DATA, "superuser": 405}
 
 
 @dataclass(frozen=True)
@@ -126,6 +130,10 @@ def report_job_pk(w):
 
 def token_pk(w):
     return {"pk": w.token.pk}
+
+
+def retention_run_pk(w):
+    return {"pk": w.retention_run.pk}
 
 
 def form(kwargs, profile):
@@ -193,6 +201,13 @@ MATRIX = {
     # personal API tokens (the page re-renders an invalid form with 200)
     "api_tokens:token_list": form(no_kwargs, VIEW),
     "api_tokens:token_revoke": action(token_pk, OWN_TOKEN_POST_ONLY, OWN_TOKEN),
+    # personal data (GDPR); an empty erase form re-renders with its errors (200)
+    "privacy:find": Row(no_kwargs, PERSONAL_DATA),
+    "privacy:export": action(no_kwargs, PERSONAL_DATA_POST_ONLY, PERSONAL_DATA),
+    "privacy:erase": form(no_kwargs, PERSONAL_DATA),
+    "privacy:retention": form(no_kwargs, PERSONAL_DATA),
+    "privacy:retention_run": Row(retention_run_pk, PERSONAL_DATA),
+    "privacy:records": Row(no_kwargs, PERSONAL_DATA),
 }
 
 
@@ -264,6 +279,9 @@ class World:
             content=b"x",
         )
         self.token, _secret = token_create(user=self.users["owner"], name="Matrix")
+        self.retention_run = RetentionRun.objects.create(
+            created_by=self.users["superuser"], status=RetentionRun.DONE
+        )
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""The personal-data services: log, erasure, export and retention (docs/privacy.md)."""
