@@ -92,7 +92,9 @@ class EraseView(PrivacyPermissionMixin, TemplateView):
     def get_context_data(self, form=None, **kwargs):
         context = super().get_context_data(**kwargs)
         query = (form.data.get("q") if form is not None else self.request.GET.get("q")) or ""
-        found = find_person(query) if query.strip() else None
+        found = find_person(query[:200]) if query.strip() else None
+        if found is not None and form is None:
+            log_use(action=PrivacyLogEntry.FIND, user=self.request.user, counts=found.counts)
         context.update(
             form=form or EraseForm(initial={"q": query}),
             found=found,

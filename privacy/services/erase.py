@@ -87,12 +87,16 @@ def scrub_mentions(mentions, terms):
     """
     live = history = 0
     for mention in mentions:
-        obj = mention.obj
-        model = type(obj)
-        changes = {name: t.replace(getattr(obj, name), terms) for name in mention.fields}
+        model = type(mention.obj)
+        # Read again under a lock: a change saved since the find is kept, only the person goes.
+        row = model.objects.filter(pk=mention.obj.pk)
+        values = row.select_for_update().values(*mention.fields).first()
+        if values is None:
+            continue
+        changes = {name: t.replace(value, terms) for name, value in values.items()}
         if not mention.is_history and any(f.name == "version" for f in model._meta.fields):
             changes["version"] = F("version") + 1
-        model.objects.filter(pk=obj.pk).update(**changes)
+        row.update(**changes)
         if mention.is_history:
             history += 1
         else:
@@ -129,6 +133,13 @@ def remove_files(*, uploads, runs, exports, terms):
 
 
 def refusal_reason(found):
+    """Why ``found`` may not be erased, or None."""
+    if found.kind == "name" and len(t.name_tokens(found.query)) < 2:
+        # One word names every Greta on every customer: too wide to erase at one click.
+        return _(
+            "One word may name several people. Search by e-mail address, phone number or "
+            "full name to erase a person."
+        )
     if not found.users:
         return None
     return _(
@@ -178,4 +189,4 @@ def erase_person(*, query, user, reference):
         reference=reference,
         counts={"users": len(found.users)},
     )
-    raise ErasureRefused(reason, code="is_user")
+    raise ErasureRefused(reason, code="refused")

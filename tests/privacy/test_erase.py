@@ -146,3 +146,9 @@ def test_a_colleague_with_a_similar_address_is_left_alone(world):
     erase_person(query=EMAIL, user=world.admin, reference="x")
     other.refresh_from_db()
     assert other.email == "x" + EMAIL and other.notes == f"Skriv till x{EMAIL}"
+
+
+def test_one_word_is_too_wide_to_erase(world):
+    with pytest.raises(ErasureRefused):
+        erase_person(query="Greta", user=world.admin, reference="x")
+    assert Contact.objects.get(pk=world.greta.pk).first_name == "Greta"
