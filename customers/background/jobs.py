@@ -31,14 +31,19 @@ def _bulk_grouping(job, progress):
     params = job.params
     option = GroupingOption.objects.select_related("category").get(pk=params["option"])
     customers = bulk_grouping_targets(job.created_by, params)
-    progress("customers", 0, 1)
+    total = customers.count()
+    progress("customers", 0, total)
     if params["action"] == ACTION_ADD:
-        changed = grouping_option_add(customers_qs=customers, option=option, user=job.created_by)
+        changed = grouping_option_add(
+            customers_qs=customers, option=option, user=job.created_by, progress=progress
+        )
         message = translation.gettext("%(option)s was added to %(count)s customers.")
     else:
-        changed = grouping_option_remove(customers_qs=customers, option=option, user=job.created_by)
+        changed = grouping_option_remove(
+            customers_qs=customers, option=option, user=job.created_by, progress=progress
+        )
         message = translation.gettext("%(option)s was removed from %(count)s customers.")
-    progress("customers", 1, 1)
+    progress("customers", total, total)
     progress.close()
     job.message = (message % {"option": option, "count": changed})[:255]
     return {}
@@ -47,9 +52,9 @@ def _bulk_grouping(job, progress):
 def _export(job, progress):
     from ..views.report import export_file
 
-    progress("rows", 0, 1)
-    job.file_name, job.content_type, job.content = export_file(job.created_by, job.params)
-    progress("rows", 1, 1)
+    job.file_name, job.content_type, job.content = export_file(
+        job.created_by, job.params, progress=progress
+    )
     progress.close()
     return {}
 

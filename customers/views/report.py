@@ -204,10 +204,31 @@ def export_rows(rows_qs, columns):
     return customer_rows(rows_qs, columns) if columns is not None else contact_rows(rows_qs)
 
 
-def export_file(user, query):
-    """The whole export as (file name, content type, bytes): for the export job."""
+# Rows between two progress reports of an export job.
+EXPORT_PROGRESS_ROWS = 1000
+
+
+def _counted(rows, total, progress):
+    """``rows``, reporting ``progress("rows", done, total)`` every ``EXPORT_PROGRESS_ROWS``
+    (between two fetches of the rows' cursor: the connection is free then)."""
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if not done % EXPORT_PROGRESS_ROWS:
+            progress("rows", done, max(total, done))
+    progress("rows", done, max(total, done))
+
+
+def export_file(user, query, progress=None):
+    """The whole export as (file name, content type, bytes): for the export job, whose
+    ``progress(phase, done, total)`` hears how many rows are written."""
     basename, title, header, rows_qs, columns = export_table(user, query)
     rows = export_rows(rows_qs, columns)
+    if progress is not None:
+        total = rows_qs.count()
+        progress("rows", 0, total)
+        rows = _counted(rows, total, progress)
     if query.get("format", "csv") == "xlsx":
         return f"{basename}.xlsx", XLSX_TYPE, exports.xlsx_bytes(header, rows, title=title)
     delimiter = exports.CSV_DELIMITERS.get(query.get("delimiter"), ";")
@@ -391,7 +412,8 @@ def bulk_grouping_targets(user, params):
 
 
 class ReportJobView(ReportPermissionMixin, TemplateView):
-    """A report job of the user's: its progress (htmx polls it), then the result or download."""
+    """A report job of the user's: its progress (htmx polls the progress box), then the result
+    or the download link."""
 
     template_name = "customers/report/job.html"
 
@@ -402,7 +424,14 @@ class ReportJobView(ReportPermissionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
-        if request.htmx and not context["job"].is_active:
+        if request.htmx:
+            if context["job"].is_active:  # the progress box only
+                return self.response_class(
+                    request,
+                    "customers/report/job_progress.html",
+                    context,
+                    using=self.template_engine,
+                )
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response

@@ -81,7 +81,7 @@ def test_a_job_that_raises_shows_the_failure(editor_client, monkeypatch):
     with enqueued():
         editor_client.get(EXPORT, {"format": "xlsx"})
 
-    def broken(user, query):
+    def broken(user, query, progress=None):
         raise RuntimeError("no space left")
 
     monkeypatch.setattr("customers.views.report.export_file", broken)
