@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 from django_countries import countries
 
 from .. import exports
-from ..background.jobs import report_job_start
+from ..background.jobs import report_job_cancel, report_job_retry, report_job_start
 from ..filters_report import CustomerReportFilter
 from ..models import Customer, GroupingOption, ReportJob
 from ..permissions import VIEW, may_edit_customers
@@ -436,6 +436,30 @@ class ReportJobView(ReportPermissionMixin, TemplateView):
             response["HX-Refresh"] = "true"
             return response
         return self.render_to_response(context)
+
+
+class ReportJobActionView(ReportPermissionMixin, View):
+    """A button on a job's page of the user's (``action(job=...)``), then back to the page."""
+
+    http_method_names = ["post"]
+    action = None
+    refused = ""
+
+    def post(self, request, *args, **kwargs):
+        job = get_object_or_404(ReportJob, pk=kwargs["pk"], created_by=request.user)
+        if not type(self).action(job=job):
+            messages.warning(request, self.refused)
+        return HttpResponseRedirect(reverse("reports:job_detail", args=[job.pk]))
+
+
+class ReportJobCancelView(ReportJobActionView):
+    action = report_job_cancel
+    refused = gettext_lazy("The job has ended already.")
+
+
+class ReportJobRetryView(ReportJobActionView):
+    action = report_job_retry
+    refused = gettext_lazy("Only a failed or cancelled job can be tried again.")
 
 
 class ReportJobDownloadView(ReportPermissionMixin, View):
