@@ -14,8 +14,8 @@ What it does, on PostgreSQL on loopback:
    and ``settings.prod`` (``bench/e2e_settings.py`` adds only the reference page's URL), and one
    job worker (``manage.py db_worker``);
 3. logs the clients in, then runs the load test's page loop (the customer list, a search, a
-   card and its tabs, an edit) with ``--clients`` clients for ``--quiet`` seconds while nothing
-   else runs: the quiet figures;
+   card and its tabs, an edit; the reference page right before each page) with ``--clients``
+   clients for ``--quiet`` seconds while nothing else runs: the quiet figures;
 4. logs an administrator in through the admin's login page, uploads the file on the admin's
    import page, polls the progress box as the page's htmx does until the review is done,
    presses Confirm, and polls again until the import is done, with the clients' page loop
@@ -62,7 +62,7 @@ def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=100_000, help="rows in the file (100000)")
     parser.add_argument("--clients", type=int, default=32, help="load-test clients (32)")
-    parser.add_argument("--quiet", type=float, default=30, help="seconds of quiet load (30)")
+    parser.add_argument("--quiet", type=float, default=60, help="seconds of quiet load (60)")
     parser.add_argument("--port", type=int, default=8766, help="loopback port for gunicorn")
     parser.add_argument(
         "--min-customers", type=int, default=2000, help="customers for the clients' pages"
@@ -212,23 +212,26 @@ class AdminClient(Client):
 
 
 def page_loop(index, client, customer_ids, args, stop):
-    """loadtest's client loop with the reference page in it, until ``stop`` is set."""
+    """loadtest's client loop until ``stop`` is set (looked at before every request), with the
+    reference page requested right before each page, so both see the same moment."""
     rng = random.Random(args.seed * 1000 + index)
     own = customer_ids[index :: args.clients] or customer_ids
-    while not stop.is_set():
+
+    def get(step, path):
+        if stop.is_set():
+            return None, b""
         client.request(REFERENCE, "GET", REFERENCE_PATH)
-        client.request("list", "GET", f"/customers/?page={rng.randint(1, 5)}")
-        term = urllib.parse.quote(rng.choice(SEARCH_TERMS))
-        client.request("search", "GET", f"/customers/?q={term}")
+        return client.request(step, "GET", path)
+
+    while not stop.is_set():
+        get("list", f"/customers/?page={rng.randint(1, 5)}")
+        get("search", f"/customers/?q={urllib.parse.quote(rng.choice(SEARCH_TERMS))}")
         pk = rng.choice(customer_ids)
         for tab in CARD_TABS:
-            client.request(
-                "card " + (tab.rstrip("/") or "contacts"), "GET", f"/customers/{pk}/{tab}"
-            )
-        mine = rng.choice(own)
-        edit_path = f"/customers/{mine}/edit/"
-        response, content = client.request("edit form", "GET", edit_path)
-        if response is None or response.status != 200:
+            get("card " + (tab.rstrip("/") or "contacts"), f"/customers/{pk}/{tab}")
+        edit_path = f"/customers/{rng.choice(own)}/edit/"
+        response, content = get("edit form", edit_path)
+        if response is None or response.status != 200 or stop.is_set():
             continue
         fields = FormParser(action=edit_path).feed_and_get(content)
         client.request("edit save", "POST", edit_path, fields, expect=(302,))
