@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo test lint format messages bench bench-import loadtest clean
+.PHONY: setup run demo test lint format messages bench bench-import bench-import-e2e loadtest clean
 
 $(PY_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -73,6 +73,15 @@ bench-import: setup
 	$(PY) -c 'import sys; sys.path.insert(0, "bench"); import run; run.ensure_database(sys.argv[1])' "$(IMPORT_DATABASE_URL)"
 	DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py migrate --noinput -v0
 	DJANGO_SETTINGS_MODULE=settings.test DATABASE_URL="$(IMPORT_DATABASE_URL)" $(PY) manage.py bench_import --rows $(ROWS)
+
+# The import end to end (bench/import_e2e.py, docs/performance.md): a generated file of ROWS rows
+# uploaded, reviewed and confirmed through the admin's pages under gunicorn (gunicorn.conf.py,
+# settings.prod) with one job worker, and the load test's 32 clients quiet and while it confirms.
+# make bench-import-e2e [E2E_DATABASE_URL=postgres://...] [ROWS=100000] [E2E_ARGS="--quiet 60"]
+E2E_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kk_jobs_e2e
+E2E_ARGS ?=
+bench-import-e2e: setup
+	DATABASE_URL="$(E2E_DATABASE_URL)" $(PY) bench/import_e2e.py --rows $(ROWS) $(E2E_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3

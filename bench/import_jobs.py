@@ -28,7 +28,7 @@ django.setup()
 from django.contrib.auth import get_user_model  # noqa: E402
 
 from customers.importing.runs import import_run_confirm, import_run_start  # noqa: E402
-from customers.management.commands.bench_import import Command  # noqa: E402
+from ops.management.commands.bench_import import Command  # noqa: E402
 
 
 def peak_rss_mb(pid):

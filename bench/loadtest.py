@@ -115,7 +115,10 @@ def prepare(env, args):
     from customers import roles
     from customers.models import Address, Contact, Customer
 
-    if Customer.objects.count() < args.min_customers and "seed_demo" in get_commands():
+    # The demo data, unless the caller's own data would clash with it (import_e2e.py's file
+    # uses a multiple-choice "Region" grouping; the demo's is single-choice).
+    seed_demo = getattr(args, "demo", True) and "seed_demo" in get_commands()
+    if Customer.objects.count() < args.min_customers and seed_demo:
         call_command("seed_demo", verbosity=0)
     missing = args.min_customers - Customer.objects.count()
     if missing > 0:

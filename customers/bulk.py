@@ -18,8 +18,15 @@ development and tests) ``bulk_create_with_history`` does the same job.
 
 ``delete(queryset, ...)`` deletes rows of a table nothing cascades from, writing their "-"
 history records first with one ``INSERT ... SELECT``.
+
+Progress: ``on_rows(done)`` hears every ``PROGRESS_ROWS`` rows, also while a ``COPY`` streams.
+While it streams the connection is busy (psycopg holds its lock until the ``COPY`` ends), so
+nothing may run a query on it then: ``in_copy(connection)`` tells a progress reporter that
+writes on the same connection to keep the figures and write them after the ``COPY``
+(``customers.background.progress``). ``on_rows`` is called once more after each ``COPY`` ends.
 """
 
+import contextlib
 import operator
 
 from django.db import connection
@@ -29,6 +36,8 @@ from simple_history.utils import bulk_create_with_history
 from core.history import current_source
 
 BATCH = 2000
+# Rows between two calls of ``on_rows``.
+PROGRESS_ROWS = 1000
 # The most a history record's change reason holds (simple-history's column).
 REASON_LENGTH = 100
 
@@ -50,13 +59,48 @@ def _defaults(model, now):
     return defaults
 
 
-def insert(model, items, build, *, user, now=None, history=True, reason=None, on_history=None):
+_IN_COPY = "kundkort_in_copy"
+
+
+def in_copy(connection):
+    """Is ``connection`` (a Django connection wrapper) streaming a ``COPY`` right now?"""
+    return getattr(connection, _IN_COPY, False)
+
+
+@contextlib.contextmanager
+def _copying(connection, cursor, sql):
+    setattr(connection, _IN_COPY, True)
+    try:
+        with cursor.copy(sql) as copy:
+            yield copy
+    finally:
+        setattr(connection, _IN_COPY, False)
+
+
+def _call(callback, *args):
+    if callback is not None:
+        callback(*args)
+
+
+def insert(
+    model,
+    items,
+    build,
+    *,
+    user,
+    now=None,
+    history=True,
+    reason=None,
+    on_history=None,
+    on_rows=None,
+):
     """Insert a row for each of ``items`` and return their ids in order.
 
     ``history`` writes each row's "+" history record, marked with ``reason`` (by default the
     current change source) and ``user``. The scale seed passes ``history=False``: seeded rows
-    have no past to show. ``on_history()`` is called when the history records start (a
-    progress report).
+    have no past to show. ``on_history()`` is called when the history records start and
+    ``on_rows(done)`` every ``PROGRESS_ROWS`` rows (progress reports; ``done`` counts the rows,
+    then again their history records, so it goes up to ``len(items)`` twice with history).
     """
     if not items:
         return []
@@ -72,13 +116,12 @@ def insert(model, items, build, *, user, now=None, history=True, reason=None, on
             now=now,
             history=history,
             on_history=on_history,
+            on_rows=on_rows,
         )
     ids = []
     for start in range(0, len(items), BATCH):
         objs = [model(**build(item)) for item in items[start : start + BATCH]]
         if history:
-            if on_history is not None:
-                on_history()
             bulk_create_with_history(
                 objs,
                 model,
@@ -90,6 +133,11 @@ def insert(model, items, build, *, user, now=None, history=True, reason=None, on
         else:
             model._default_manager.bulk_create(objs, batch_size=BATCH)
         ids.extend(obj.pk for obj in objs)
+        _call(on_rows, len(ids))
+    if history:
+        # bulk_create_with_history wrote each batch's history records with it.
+        _call(on_history)
+        _call(on_rows, len(ids))
     return ids
 
 
@@ -99,7 +147,7 @@ def _pg_type(field):
     return {"timestamp with time zone": "timestamptz"}.get(name, name)
 
 
-def _copy_insert(model, items, build, *, user, reason, now, history, on_history):
+def _copy_insert(model, items, build, *, user, reason, now, history, on_history, on_rows):
     defaults = _defaults(model, now)
     columns = list(defaults)
     # A row's values in column order: its own over the defaults (a C-level dict merge and
@@ -122,17 +170,19 @@ def _copy_insert(model, items, build, *, user, reason, now, history, on_history)
         ids = [row[0] for row in cursor.fetchall()]
         values = []
         sql = f"COPY {quote(table)} ({column_sql}) FROM STDIN (FORMAT BINARY)"
-        with cursor.copy(sql) as copy:
+        with _copying(connection, cursor, sql) as copy:
             copy.set_types(types)
-            for item, pk in zip(items, ids, strict=True):
+            for done, (item, pk) in enumerate(zip(items, ids, strict=True), start=1):
                 value = (pk, *pick({**defaults, **build(item)}))
                 copy.write_row(value)
                 if history:
                     values.append(value)
+                if on_rows is not None and not done % PROGRESS_ROWS:
+                    on_rows(done)
+        _call(on_rows, len(items))  # the COPY has ended: a buffered report may be written
         if not history:
             return ids
-        if on_history is not None:
-            on_history()
+        _call(on_history)
         history_model = model.history.model
         history_types = types + [
             "timestamptz",
@@ -146,10 +196,13 @@ def _copy_insert(model, items, build, *, user, reason, now, history, on_history)
         sql = (
             f"COPY {quote(history_model._meta.db_table)} ({history_sql}) FROM STDIN (FORMAT BINARY)"
         )
-        with cursor.copy(sql) as copy:
+        with _copying(connection, cursor, sql) as copy:
             copy.set_types(history_types)
-            for value in values:
+            for done, value in enumerate(values, start=1):
                 copy.write_row(value + extra)
+                if on_rows is not None and not done % PROGRESS_ROWS:
+                    on_rows(done)
+        _call(on_rows, len(values))
     return ids
 
 

@@ -264,6 +264,8 @@ else:
 # not alive when it ran on this machine) is marked failed; the user may retry it.
 KUNDKORT_JOB_STALE_SECONDS = int(os.environ.get("KUNDKORT_JOB_STALE_SECONDS", "120"))
 KUNDKORT_JOB_HEARTBEAT_SECONDS = float(os.environ.get("KUNDKORT_JOB_HEARTBEAT_SECONDS", "5"))
+# A running job writes its progress at most this often (seconds; and at each change of phase).
+KUNDKORT_JOB_PROGRESS_SECONDS = float(os.environ.get("KUNDKORT_JOB_PROGRESS_SECONDS", "0.5"))
 # Uploaded import files stay downloadable this many days, then purge_import_files deletes them.
 KUNDKORT_IMPORT_KEEP_DAYS = int(os.environ.get("KUNDKORT_IMPORT_KEEP_DAYS", "30"))
 # Retention of personal data (docs/privacy.md), in days; 0 keeps for ever. The retention job

@@ -178,6 +178,8 @@ MATRIX = {
     "reports:customer_bulk": action(no_kwargs, BULK_CHECKED_ON_POST, ADD),
     "reports:job_detail": Row(report_job_pk, OWN_JOB),
     "reports:job_download": Row(report_job_pk, OWN_JOB),
+    "reports:job_cancel": action(report_job_pk, VIEW_POST_ONLY, OWN_JOB),
+    "reports:job_retry": action(report_job_pk, VIEW_POST_ONLY, OWN_JOB),
     # projects
     "projects:project_list": Row(no_kwargs, VIEW),
     "projects:project_create": form(no_kwargs, ADD),

@@ -7,8 +7,12 @@ failed with a message for the user and the traceback in the log when ``work`` ra
 
 Progress is written through the ``jobs`` database alias when settings give one (a second
 connection: PostgreSQL shows a confirm's progress while its transaction is open), otherwise
-through the job's own connection. A heartbeat thread writes ``heartbeat_at`` meanwhile, so a
-worker on another machine that died is noticed (``TrackedJob.is_stale``).
+through the job's own connection. On the job's own connection a report that comes while that
+connection streams a ``COPY`` (``customers.bulk.in_copy``) is kept, not written: a query
+there would wait for the ``COPY``, which waits for the job, for ever. The next report after
+the ``COPY`` (``bulk.insert`` makes one as each ``COPY`` ends) writes it. A heartbeat thread
+writes ``heartbeat_at`` meanwhile, so a worker on another machine that died is noticed
+(``TrackedJob.is_stale``).
 """
 
 import logging
@@ -19,12 +23,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone, translation
 
+from ..bulk import in_copy
 from .models import TrackedJob, worker_identity
 
 logger = logging.getLogger("kundkort.jobs")
-
-# Progress is written at most this often (and at every change of phase).
-PROGRESS_INTERVAL = 0.5
 
 
 class JobCancelled(Exception):
@@ -46,7 +48,9 @@ class Reporter:
         self.cancellable = cancellable
         self.alias = progress_alias()
         self.phase = None
+        self.phase_started = {}  # phase -> when it first began (a phase may come back)
         self.last = 0.0
+        self.pending = None  # fields kept while the connection was busy with a COPY
         self.closed = False
         self._stop = threading.Event()
         self._thread = None
@@ -60,13 +64,26 @@ class Reporter:
             return
         now = time.monotonic()
         new_phase = phase != self.phase
-        if not new_phase and now - self.last < PROGRESS_INTERVAL and done < total:
+        busy = in_copy(connections[self.alias])
+        if (
+            not new_phase
+            and now - self.last < settings.KUNDKORT_JOB_PROGRESS_SECONDS
+            and done < total
+            and (self.pending is None or busy)
+        ):
             return
         self.last = now
         fields = {"phase": phase, "done": done, "total": total, "heartbeat_at": timezone.now()}
         if new_phase:
             self.phase = phase
-            fields["phase_started_at"] = fields["heartbeat_at"]
+            started = self.phase_started.setdefault(phase, fields["heartbeat_at"])
+            fields["phase_started_at"] = started
+        if self.pending is not None:
+            fields = {**self.pending, **fields}
+        if busy:
+            self.pending = fields
+            return
+        self.pending = None
         if not self._rows().update(**fields) and self.cancellable:
             raise JobCancelled
 

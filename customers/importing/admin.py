@@ -32,7 +32,7 @@ from ..models import ImportUpload
 from ..resources import CustomerImportExportResource, headers, template_rows
 from .engine import ImportOptions
 from .models import UNDO, ImportRun
-from .presenters import PHASE_LABELS, import_summary, review_context  # noqa: F401
+from .presenters import PHASE_LABELS, import_summary, review_context, row_progress  # noqa: F401
 from .reader import ImportFileError, check_size
 from .runs import (
     import_run_cancel,
@@ -257,6 +257,7 @@ class CustomerImportExportMixin(ImportExportMixin):
             run=run,
             may_undo=self.may_undo(request),
             phase_label=PHASE_LABELS.get(run.phase, ""),
+            rows=row_progress(run),
         )
         context.update(extra)
         request.current_app = self.admin_site.name

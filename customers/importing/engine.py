@@ -103,8 +103,9 @@ def run_import(content, *, file_name, options, user, commit, validated=None, pro
     customers, addresses and contacts against the database is always done anew, inside the
     confirm's transaction).
 
-    ``progress(phase, done, total)``, when given, hears how far the import is, every few
-    thousand rows: the review's phases are "reading" and "checking", the confirm's "reading",
+    ``progress(phase, done, total)``, when given, hears how far the import is, every
+    thousand rows (``done`` of ``total`` rows; while reading, ``total`` is an estimate until
+    the last row): the review's phases are "reading" and "checking", the confirm's "reading",
     "matching" (planning against the database), then "customers", "addresses", "contacts"
     and "groupings" as each is written, with "history" while a batch's history records are.
     History records take their source from ``core.history.current_source()``: "import:
@@ -133,17 +134,22 @@ def _run_import(content, *, file_name, options, user, commit, validated, progres
     started = time.perf_counter()
     cpu_started = _cpu_seconds()
     timings = {}
+    read_progress = None
     if progress is not None:
         progress("reading", 0, 1)
+
+        def read_progress(read, expected):
+            progress("reading", read, expected)
+
     try:
-        table = read_table(content, file_name)
+        table = read_table(content, file_name, read_progress)
     except ImportFileError as exc:
         result = ImportResult(file_name=file_name, options=options, file_error=exc.message)
         result.seconds = time.perf_counter() - started
         return result
     del content
     if progress is not None:
-        progress("reading", 1, 1)
+        progress("reading", len(table.rows), len(table.rows))
     timings["read"] = time.perf_counter() - started
     if not commit:
         planner = Planner(table, options, user=user, progress=progress)

@@ -26,7 +26,7 @@ from .plan_groupings import plan_groupings
 from .report import DETAIL_ROWS, ImportResult, RowReport, RowState
 
 # Rows between two calls of the progress callback.
-PROGRESS_ROWS = 5000
+PROGRESS_ROWS = 1000
 
 
 class Planner:

@@ -19,6 +19,19 @@ PHASE_LABELS = {
     "history": _("Writing history"),
 }
 
+# Phases that go through the file's rows: the progress box shows rows read and checked.
+ROW_PHASES = ("reading", "checking", "matching")
+
+
+def row_progress(run):
+    """Rows read, rows checked and the total of a run reading or checking its file (None in
+    the other phases); ``estimated`` while the total is the reader's estimate."""
+    if run.phase not in ROW_PHASES or not run.total:
+        return None
+    if run.phase == "reading":
+        return SimpleNamespace(read=run.done, checked=0, total=run.total, estimated=True)
+    return SimpleNamespace(read=run.total, checked=run.done, total=run.total, estimated=False)
+
 
 def review_context(run, *, show_errors):
     """``result`` (the attributes import.html's review reads), ``shown_rows``, ``shown_errors``

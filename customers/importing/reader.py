@@ -89,14 +89,22 @@ def check_size(size):
         )
 
 
-def read_table(content, file_name=""):
-    """Read ``content`` (bytes) as XLSX when it is one, else as CSV; return a ``Table``."""
+# Rows between two calls of read_table's ``progress``.
+PROGRESS_ROWS = 1000
+
+
+def read_table(content, file_name="", progress=None):
+    """Read ``content`` (bytes) as XLSX when it is one, else as CSV; return a ``Table``.
+
+    ``progress(rows_read, rows_expected)``, when given, hears every ``PROGRESS_ROWS`` rows;
+    ``rows_expected`` is an estimate (the CSV's lines, the sheet's last row) until the end.
+    """
     check_size(len(content))
     if not content.strip():
         raise ImportFileError(_("The file is empty."))
     if content[:4] == XLSX_MAGIC or str(file_name).lower().endswith(".xlsx"):
-        return _read_xlsx(content)
-    return _read_csv(content)
+        return _read_xlsx(content, progress)
+    return _read_csv(content, progress)
 
 
 def _rows_not_utf8(content):
@@ -166,7 +174,7 @@ def _delimiter(header_line):
     return best if counts[best] else ","
 
 
-def _read_csv(content):
+def _read_csv(content, progress=None):
     text, encoding = decode(content)
     del content
     first_line = text[: text.find("\n")] if "\n" in text else text
@@ -176,7 +184,9 @@ def _read_csv(content):
         header = next(reader, None)
         # Only a file with a quote before a formula character can hold escaped cells.
         escaped = any(f"'{c}" in text for c in FORMULA_STARTS)
-        table = _table(header, reader, escaped)
+        # Lines after the header: the rows, unless cells hold line breaks (then fewer rows).
+        expected = text.count("\n") - 1 + (not text.endswith("\n"))
+        table = _table(header, reader, escaped, progress=progress, expected=expected)
     except csv.Error as exc:
         if "field larger than field limit" in str(exc):
             raise _cell_too_long(reader.line_num, None, None) from exc
@@ -278,7 +288,7 @@ def check_xlsx_limits(content):
         ) from exc
 
 
-def _read_xlsx(content):
+def _read_xlsx(content, progress=None):
     # openpyxl parses the XML with defusedxml when it is installed (it is a dependency).
     import openpyxl
 
@@ -294,7 +304,8 @@ def _read_xlsx(content):
     try:
         sheet = workbook.worksheets[0]
         rows = ([_cell(v) for v in row] for row in sheet.iter_rows(values_only=True))
-        table = _table(next(rows, None), rows)
+        expected = (sheet.max_row or 1) - 1
+        table = _table(next(rows, None), rows, progress=progress, expected=expected)
     finally:
         workbook.close()
     table.file_format = "xlsx"
@@ -308,7 +319,7 @@ def _unescape(cell):
     return cell
 
 
-def _table(header, rows, escaped=True):
+def _table(header, rows, escaped=True, *, progress=None, expected=0):
     if not header or not any(str(h).strip() for h in header):
         raise ImportFileError(_("The first row must hold the column headers."))
     header = [str(h).strip() for h in header]
@@ -382,6 +393,8 @@ def _table(header, rows, escaped=True):
                 % {"limit": f"{limit:,}".replace(",", "\u00a0")}
             )
         append((row_number, values))
+        if progress is not None and not len(table.rows) % PROGRESS_ROWS:
+            progress(len(table.rows), max(expected, len(table.rows)))
     if not table.rows:
         raise ImportFileError(_("The file has headers but no rows to import."))
     return table

@@ -30,8 +30,8 @@ STAMP_FIELDS = ["version", "updated_by", "updated_at"]
 
 class Writer:
     """Writes a planner's plan: customers, addresses, contacts, grouping options, in that
-    order (each refers to the ones before); ``progress(phase, done, total)`` hears of each
-    batch ("history" while a batch's history records stream)."""
+    order (each refers to the ones before); ``progress(phase, done, total)`` hears every
+    ``bulk.PROGRESS_ROWS`` rows written ("history" while a batch's history records stream)."""
 
     def __init__(self, planner, *, user, reason, progress=None):
         self.planner = planner
@@ -59,6 +59,16 @@ class Writer:
         for start in range(0, total, INSERT_BATCH):
             batch = items[start : start + INSERT_BATCH]
             self._report(phase, start, total)
+            # The batch's rows, then their history records: ``bulk.insert`` reports both
+            # every ``bulk.PROGRESS_ROWS`` rows, also while a COPY streams.
+            now_writing = [phase]
+
+            def on_history(now_writing=now_writing):
+                now_writing[0] = "history"
+
+            def on_rows(done, start=start, now_writing=now_writing):
+                self._report(now_writing[0], start + done, total)
+
             ids += bulk.insert(
                 model,
                 batch,
@@ -66,7 +76,8 @@ class Writer:
                 user=self.user,
                 reason=self.reason,
                 now=self.now,
-                on_history=lambda start=start: self._report("history", start, total),
+                on_history=on_history,
+                on_rows=on_rows,
             )
         self._report(phase, total, total)
         return ids

@@ -119,6 +119,11 @@ def grouping_option_remove_preview(*, customers_qs, option):
     return _editable(customers_qs).filter(_holds(option)).count()
 
 
+def _progress(progress, done, total):
+    if progress is not None:
+        progress("customers", done, total)
+
+
 def _touch(customer_ids, *, user):
     """Make the customers one version newer: a settings form opened before a bulk change
     must not save the old set of options back over it (lost update)."""
@@ -126,14 +131,15 @@ def _touch(customer_ids, *, user):
 
 
 @transaction.atomic
-def grouping_option_add(*, customers_qs, option, user):
+def grouping_option_add(*, customers_qs, option, user, progress=None):
     """Give ``option`` to every customer of ``customers_qs`` that lacks it, in one transaction.
 
     For a single-choice category, a customer's other option of that category is removed in
     the same step (the option replaces it). The caller narrows ``customers_qs`` to customers
     the user may edit. Customer rows are locked so a concurrent change cannot leave a customer
     with two options of a single-choice category. History rows are marked as a bulk change.
-    Returns the number of customers that changed.
+    Returns the number of customers that changed. ``progress(phase, done, total)`` (a job's)
+    hears after each batch of ``BATCH_SIZE`` customers.
     """
     if not (option.is_active and option.category.is_active):
         raise _inactive_error(option)
@@ -175,15 +181,16 @@ def grouping_option_add(*, customers_qs, option, user):
                 user=user,
             )
             _touch(chunk, user=user)
+            _progress(progress, start + len(chunk), len(target_ids))
     return len(target_ids)
 
 
 @transaction.atomic
-def grouping_option_remove(*, customers_qs, option, user):
+def grouping_option_remove(*, customers_qs, option, user, progress=None):
     """Take ``option`` away from every customer of ``customers_qs`` that holds it.
 
     One transaction; history rows marked as a bulk change. Returns the number of customers
-    that changed.
+    that changed; ``progress`` as for ``grouping_option_add``.
     """
     with history.change_source(history.SOURCE_BULK):
         target_ids = list(
@@ -199,4 +206,5 @@ def grouping_option_remove(*, customers_qs, option, user):
                 user=user,
             )
             _touch(chunk, user=user)
+            _progress(progress, start + len(chunk), len(target_ids))
     return len(target_ids)

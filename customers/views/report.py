@@ -24,7 +24,7 @@ from django.views.generic import TemplateView
 from django_countries import countries
 
 from .. import exports
-from ..background.jobs import report_job_start
+from ..background.jobs import report_job_cancel, report_job_retry, report_job_start
 from ..filters_report import CustomerReportFilter
 from ..models import Customer, GroupingOption, ReportJob
 from ..permissions import VIEW, may_edit_customers
@@ -204,10 +204,31 @@ def export_rows(rows_qs, columns):
     return customer_rows(rows_qs, columns) if columns is not None else contact_rows(rows_qs)
 
 
-def export_file(user, query):
-    """The whole export as (file name, content type, bytes): for the export job."""
+# Rows between two progress reports of an export job.
+EXPORT_PROGRESS_ROWS = 1000
+
+
+def _counted(rows, total, progress):
+    """``rows``, reporting ``progress("rows", done, total)`` every ``EXPORT_PROGRESS_ROWS``
+    (between two fetches of the rows' cursor: the connection is free then)."""
+    done = 0
+    for row in rows:
+        yield row
+        done += 1
+        if not done % EXPORT_PROGRESS_ROWS:
+            progress("rows", done, max(total, done))
+    progress("rows", done, max(total, done))
+
+
+def export_file(user, query, progress=None):
+    """The whole export as (file name, content type, bytes): for the export job, whose
+    ``progress(phase, done, total)`` hears how many rows are written."""
     basename, title, header, rows_qs, columns = export_table(user, query)
     rows = export_rows(rows_qs, columns)
+    if progress is not None:
+        total = rows_qs.count()
+        progress("rows", 0, total)
+        rows = _counted(rows, total, progress)
     if query.get("format", "csv") == "xlsx":
         return f"{basename}.xlsx", XLSX_TYPE, exports.xlsx_bytes(header, rows, title=title)
     delimiter = exports.CSV_DELIMITERS.get(query.get("delimiter"), ";")
@@ -391,7 +412,8 @@ def bulk_grouping_targets(user, params):
 
 
 class ReportJobView(ReportPermissionMixin, TemplateView):
-    """A report job of the user's: its progress (htmx polls it), then the result or download."""
+    """A report job of the user's: its progress (htmx polls the progress box), then the result
+    or the download link."""
 
     template_name = "customers/report/job.html"
 
@@ -402,11 +424,42 @@ class ReportJobView(ReportPermissionMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         context = self.get_context_data(**kwargs)
-        if request.htmx and not context["job"].is_active:
+        if request.htmx:
+            if context["job"].is_active:  # the progress box only
+                return self.response_class(
+                    request,
+                    "customers/report/job_progress.html",
+                    context,
+                    using=self.template_engine,
+                )
             response = HttpResponse(status=204)
             response["HX-Refresh"] = "true"
             return response
         return self.render_to_response(context)
+
+
+class ReportJobActionView(ReportPermissionMixin, View):
+    """A button on a job's page of the user's (``action(job=...)``), then back to the page."""
+
+    http_method_names = ["post"]
+    action = None
+    refused = ""
+
+    def post(self, request, *args, **kwargs):
+        job = get_object_or_404(ReportJob, pk=kwargs["pk"], created_by=request.user)
+        if not type(self).action(job=job):
+            messages.warning(request, self.refused)
+        return HttpResponseRedirect(reverse("reports:job_detail", args=[job.pk]))
+
+
+class ReportJobCancelView(ReportJobActionView):
+    action = report_job_cancel
+    refused = gettext_lazy("The job has ended already.")
+
+
+class ReportJobRetryView(ReportJobActionView):
+    action = report_job_retry
+    refused = gettext_lazy("Only a failed or cancelled job can be tried again.")
 
 
 class ReportJobDownloadView(ReportPermissionMixin, View):

@@ -7,8 +7,9 @@ so the page is seen waiting in the queue first and then updating by itself (htmx
 import pytest
 from django.urls import reverse
 
+from customers.background.progress import Reporter
 from customers.models import Customer, GroupingOption
-from tests.customers.import_helpers import sv_file
+from tests.customers.import_helpers import csv_bytes, sv_file
 from tests.factories import UserFactory
 from tests.job_helpers import run_jobs
 
@@ -101,24 +102,58 @@ def test_review_lists_errors_by_row_and_column_and_offers_no_confirm(page, login
     assert not Customer.objects.exists()
 
 
-def test_administrator_sees_the_import_in_the_history_and_undoes_it(page, login, screenshot):
+def test_administrator_watches_the_progress_bar_move_then_confirms_and_undoes(
+    page, login, screenshot, monkeypatch, settings
+):
+    """The review job runs in this test's thread; each time it writes its progress, the test
+    waits until the page, polling on its own, shows those figures, and notes the bar. A mark
+    left on the page's window object shows the page was never reloaded meanwhile."""
+    rows = 50
+    monkeypatch.setattr("customers.importing.planner.PROGRESS_ROWS", 10)
+    settings.KUNDKORT_JOB_PROGRESS_SECONDS = 0
+    bar_values = []
+    original = Reporter.__call__
+
+    def report_and_watch(self, phase, done, total):
+        original(self, phase, done, total)
+        if phase == "checking" and 0 < done < total:
+            box = page.locator(f'[data-testid=import-progress][data-done="{done}"]')
+            box.wait_for()
+            bar_values.append(page.get_by_test_id("progress-bar").get_attribute("value"))
+            checked = page.get_by_test_id("rows-checked").inner_text()
+            assert (
+                str(done) in checked
+                and str(total) in page.get_by_test_id("rows-total").inner_text()
+            )
+
     admin = UserFactory(username="admin", is_staff=True, is_superuser=True)
     login(admin)
     page.goto(reverse("admin:customers_customer_import"))
+    content = csv_bytes(
+        ["Customer name", "Address line 1", "Postal code", "City"],
+        [[f"Kund {n} AB", f"Gatan {n}", "111 22", "Umeå"] for n in range(rows)],
+    )
     page.set_input_files(
         "input[name=import_file]",
-        {"name": "kunder.csv", "mimeType": "text/csv", "buffer": sv_file()},
+        {"name": "kunder.csv", "mimeType": "text/csv", "buffer": content},
     )
     page.select_option("select[name=format]", "0")
     page.check("input[name=create_missing]")
     page.get_by_test_id("review-import").click()
     page.get_by_test_id("import-progress").wait_for()
+    page.evaluate("window.kkNotReloaded = true")
+    monkeypatch.setattr(Reporter, "__call__", report_and_watch)
     run_jobs()
+    monkeypatch.setattr(Reporter, "__call__", original)
+    assert bar_values == ["20", "40", "60", "80"]  # the bar moved four times
+    assert page.evaluate("window.kkNotReloaded === true")  # htmx swapped the box in place
+    screenshot("import-progress-moving")
+
     page.get_by_test_id("confirm-import").click()
     page.get_by_test_id("import-progress").wait_for()
     run_jobs()
     page.get_by_test_id("run-done").wait_for()
-    assert Customer.objects.count() == 2
+    assert Customer.objects.count() == rows
 
     page.goto(reverse("admin:customers_customer_import_history"))
     row = page.get_by_test_id("history-row").first

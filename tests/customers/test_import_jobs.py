@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from core.history import SOURCE_FORM, change_source
 from customers.background.models import FAILURE_MESSAGES
 from customers.importing import jobs
+from customers.importing import undo as undo_module
 from customers.importing.models import ImportRun
 from customers.models import Address, Customer, CustomerGroupingOption, ImportUpload
 from tests.customers.import_helpers import csv_bytes, one_row, sv_file
@@ -138,7 +139,11 @@ def test_progress_box_shows_rows_done_of_total_while_running(importer_client):
         page = importer_client.get(url("import_progress", run), HTTP_ACCEPT_LANGUAGE="en")
     text = page.content.decode()
     assert 'value="25"' in text
-    assert "1,000 of 4,000" in text or "1 000 of 4 000" in text or "1000 of 4000" in text
+    figures = {
+        key: re.sub(r"\D", "", re.search(rf'data-testid="rows-{key}">([^<]*)<', text).group(1))
+        for key in ("read", "checked", "total")
+    }
+    assert figures == {"read": "4000", "checked": "1000", "total": "4000"}
     # 1,000 rows took 10 s (and the moment of the request): 3,000 more take about 30 s.
     left = re.search(r"about (\d+) s left", text)
     assert left and 30 <= int(left.group(1)) <= 40
@@ -222,6 +227,48 @@ def test_retry_runs_a_failed_review_again(importer_client, monkeypatch):
     run.refresh_from_db()
     assert run.status == ImportRun.REVIEWED
     assert run.can_confirm
+
+
+def test_a_confirm_that_fails_imports_nothing_and_its_retry_imports_the_file(
+    importer_client, monkeypatch
+):
+    run = reviewed(importer_client, create_missing=True)
+    monkeypatch.setattr("customers.importing.writer.Writer.write_contacts", lambda *a: 1 / 0)
+    post_and_run(importer_client, url("import_confirm", run))
+    run.refresh_from_db()
+    assert (run.stage, run.status, run.failure) == ("confirm", ImportRun.FAILED, "error")
+    assert not Customer.objects.exists()  # the customers written before it were rolled back
+    page = importer_client.get(url("import_run", run))
+    assert b'data-testid="retry-run"' in page.content
+    monkeypatch.undo()
+    post_and_run(importer_client, url("import_retry", run))
+    run.refresh_from_db()
+    assert run.status == ImportRun.DONE
+    assert Customer.objects.count() == 2
+
+
+def test_an_undo_that_fails_undoes_nothing_and_its_retry_undoes_the_import(
+    importer_client, monkeypatch
+):
+    run = imported(importer_client)
+    original = undo_module._undo_model
+
+    def undo_then_fail(model, rows, *, user, now):
+        original(model, rows, user=user, now=now)
+        if model is Customer:
+            raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(undo_module, "_undo_model", undo_then_fail)
+    post_and_run(importer_client, url("import_undo", run))
+    run.refresh_from_db()
+    assert (run.stage, run.status, run.failure) == ("undo", ImportRun.FAILED, "error")
+    assert Customer.objects.count() == 2  # the customers deleted before it were restored
+    assert b'data-testid="retry-run"' in importer_client.get(url("import_run", run)).content
+    monkeypatch.undo()
+    post_and_run(importer_client, url("import_retry", run))
+    run.refresh_from_db()
+    assert run.status == ImportRun.UNDONE
+    assert not Customer.objects.exists()
 
 
 def test_confirm_that_finds_the_data_changed_fails_and_imports_nothing(importer_client):
