@@ -1,20 +1,15 @@
 """Activity form: the customer is fixed by where it opens; project and contacts stay within it."""
 
 from django import forms
+from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import ISO_DATETIME, IsoDateTimeInput, TypedDateTimeField
 from customers.models import Contact
 from projects.forms import active_users, layout_helper, user_label
 
 from .models import Activity, ActivityType
 from .permissions import owns_what_they_change
-
-
-class DateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class ActivityForm(forms.ModelForm):
@@ -35,9 +30,10 @@ class ActivityForm(forms.ModelForm):
             "participant_contacts",
             "notes",
         ]
+        field_classes = {"starts_at": TypedDateTimeField, "ends_at": TypedDateTimeField}
         widgets = {
-            "starts_at": DateTimeInput,
-            "ends_at": DateTimeInput,
+            "starts_at": IsoDateTimeInput,
+            "ends_at": IsoDateTimeInput,
             "notes": forms.Textarea(attrs={"rows": 3}),
             "participant_users": forms.SelectMultiple(attrs={"size": 5}),
             "participant_contacts": forms.CheckboxSelectMultiple,
@@ -74,7 +70,12 @@ class ActivityForm(forms.ModelForm):
         self.fields["owner"].label_from_instance = user_label
         self.fields["participant_users"].label_from_instance = user_label
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"]
+            # The picker's ISO value, or what the language's users type (09.30 in Swedish).
+            self.fields[name].input_formats = [
+                ISO_DATETIME,
+                *get_format("DATETIME_INPUT_FORMATS"),
+                "%Y-%m-%d",
+            ]
         if customer is None:
             # An activity of no customer has neither project nor contacts.
             del self.fields["project"]

@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import IsoDateInput
+
 
 class TokenCreateForm(forms.Form):
     name = forms.CharField(
@@ -17,7 +19,7 @@ class TokenCreateForm(forms.Form):
         label=_("Valid until"),
         required=False,
         help_text=_("Leave empty for a token that never expires."),
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
     def clean_expires_on(self):

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from core.dates import IsoDateInput
+
 from .models import Address, Customer, CustomerGroupingOption, Industry
 from .selectors.groupings import grouping_categories
 
@@ -73,12 +75,12 @@ class CustomerReportFilter(django_filters.FilterSet):
     created_from = django_filters.DateFilter(
         label=_("Created from"),
         method="filter_created_from",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
     created_to = django_filters.DateFilter(
         label=_("Created to"),
         method="filter_created_to",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput(),
     )
 
     class Meta:

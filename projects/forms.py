@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.formats import get_format
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import IsoDateInput
 from customers.forms import localize_decimal_inputs
 from customers.forms.settings import (
     LookupChoiceField,
@@ -31,13 +32,6 @@ from .services import customer_billing_defaults
 
 # New projects of a customer without a currency are valued in the company's own.
 DEFAULT_CURRENCY = "SEK"
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def active_users():
@@ -122,9 +116,9 @@ class ProjectForm(forms.ModelForm):
         }
         widgets = {
             "customer": forms.HiddenInput,
-            "expected_order_date": DateInput,
-            "start_date": DateInput,
-            "deadline": DateInput,
+            "expected_order_date": IsoDateInput,
+            "start_date": IsoDateInput,
+            "deadline": IsoDateInput,
             "description": forms.Textarea(attrs={"rows": 4}),
         }
 

@@ -11,6 +11,7 @@ import pytest
 from django.template import Context, Template
 from django.urls import reverse
 from django.utils import translation
+from django.utils.timezone import now as timezone_now
 
 from customers import roles
 from customers.importing.admin import import_summary
@@ -25,12 +26,24 @@ def render(text, **context):
     return Template("{% load l10n %}" + text).render(Context(context))
 
 
-@pytest.mark.parametrize("language", ["sv", "en"])
-def test_short_dates_and_times_are_iso_in_both_languages(language):
+@pytest.mark.parametrize(("language", "clock"), [("sv", "07.22"), ("en", "07:22")])
+def test_short_dates_are_iso_and_times_24_hour_in_both_languages(language, clock):
     with translation.override(language):
-        assert render('{{ when|date:"SHORT_DATETIME_FORMAT" }}', when=WHEN) == "2026-12-01 07:22"
+        assert render('{{ when|date:"SHORT_DATETIME_FORMAT" }}', when=WHEN) == (
+            f"2026-12-01 {clock}"
+        )
         assert render('{{ when|date:"SHORT_DATE_FORMAT" }}', when=WHEN) == "2026-12-01"
-        assert render("{{ when|time }}", when=WHEN) == "07:22"
+        assert render("{{ when|time }}", when=WHEN) == clock
+
+
+def test_swedish_times_have_a_full_stop_and_english_ones_a_colon():
+    afternoon = WHEN.replace(hour=15, minute=5)
+    with translation.override("sv"):
+        assert render("{{ when }}", when=afternoon) == "1 december 2026 15.05"
+        assert render("{{ when|time }}", when=afternoon) == "15.05"
+    with translation.override("en"):
+        assert render("{{ when }}", when=afternoon) == "1 December 2026 15:05"
+        assert render("{{ when|time }}", when=afternoon) == "15:05"
 
 
 def test_long_dates_name_the_month_in_each_language():
@@ -191,3 +204,102 @@ def test_admin_carries_the_app_name_colours_and_a_way_back(client, superuser):
     assert 'data-testid="admin-back-to-app"' in html
     assert f'href="{reverse("customers:customer_list")}"' in html
     assert "Kundkort" in html
+
+
+@pytest.mark.parametrize(
+    ("language", "example", "when"),
+    [("sv", "ÅÅÅÅ-MM-DD", "2026-12-01 09.30"), ("en", "YYYY-MM-DD", "2026-12-01 09:30")],
+)
+def test_date_fields_are_text_boxes_in_iso_form_in_both_languages(language, example, when):
+    """Not the browser's date inputs, which write dates the way of the browser's language
+    (12/24/2026). Project, report-filter and API-token forms all draw their dates this way."""
+    from api.forms import TokenCreateForm
+    from core.dates import IsoDateInput, IsoDateTimeInput
+    from customers.filters_report import CustomerReportFilter
+    from projects.forms import ProjectForm
+
+    with translation.override(language):
+        html = IsoDateInput().render("d", datetime.date(2026, 12, 24))
+        assert 'type="text"' in html and 'value="2026-12-24"' in html
+        assert f'placeholder="{example}"' in html and 'data-kk-date="date"' in html
+        html = IsoDateTimeInput().render("t", WHEN.replace(hour=9, minute=30))
+        assert f'value="{when}"' in html and 'data-kk-date="datetime-local"' in html
+    for widget in [
+        TokenCreateForm.base_fields["expires_on"].widget,
+        CustomerReportFilter.base_filters["created_from"].field.widget,
+        CustomerReportFilter.base_filters["created_to"].field.widget,
+        *(ProjectForm._meta.widgets[name] for name in ["start_date", "deadline"]),
+    ]:
+        assert isinstance(widget, IsoDateInput) or widget is IsoDateInput
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "typed"),
+    [("sv", "2026-12-24 09.30"), ("sv", "2026-12-24 09:30"), ("en", "2026-12-24 09:30")],
+)
+def test_activity_form_reads_the_time_as_typed_in_each_language(client, language, typed):
+    from activities.models import Activity
+    from tests.factories import ActivityTypeFactory
+
+    client.force_login(UserFactory(roles=[roles.READ_ONLY]))
+    customer = CustomerFactory()
+    response = client.post(
+        f"{reverse('activities:activity_create')}?customer={customer.pk}",
+        {"subject": "Tidsmöte", "type": ActivityTypeFactory().pk, "starts_at": typed},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    starts_at = Activity.objects.get(subject="Tidsmöte").starts_at
+    assert starts_at == datetime.datetime(2026, 12, 24, 9, 30, tzinfo=ZoneInfo("Europe/Stockholm"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "shown"), [("sv", "2026-12-24 09.30"), ("en", "2026-12-24 09:30")]
+)
+def test_activity_list_shows_the_time_the_way_of_each_language(client, language, shown):
+    from tests.factories import ActivityFactory
+
+    user = UserFactory(roles=[roles.READ_ONLY])
+    client.force_login(user)
+    ActivityFactory(
+        owner=user,
+        starts_at=datetime.datetime(2026, 12, 24, 9, 30, tzinfo=ZoneInfo("Europe/Stockholm")),
+    )
+    html = client.get(
+        reverse("activities:activity_list"), {"when": "all"}, HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    assert shown in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_report_filter_reads_an_iso_date_and_refuses_a_slashed_one(client, language):
+    client.force_login(UserFactory(roles=[roles.READ_ONLY]))
+    CustomerFactory(name="Datumkund")
+    url = reverse("reports:customer_report")
+    iso = client.get(url, {"created_from": "2000-01-31"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert "Datumkund" in iso.content.decode()
+    assert 'value="2000-01-31"' in iso.content.decode()
+    slashed = client.get(url, {"created_from": "01/31/2000"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert 'data-testid="filter-errors"' in slashed.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_api_token_expiry_is_read_as_an_iso_date(client, language):
+    from api.models import APIToken
+
+    user = UserFactory(roles=[roles.READ_ONLY])
+    client.force_login(user)
+    next_year = timezone_now().year + 1
+    response = client.post(
+        reverse("api_tokens:token_list"),
+        {"name": "Datumtoken", "expires_on": f"{next_year}-03-31"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    assert response.status_code in (200, 302)
+    token = APIToken.objects.get(name="Datumtoken")
+    expires = token.expires_at.astimezone(ZoneInfo("Europe/Stockholm"))
+    assert (expires.year, expires.month, expires.day, expires.hour) == (next_year, 4, 1, 0)

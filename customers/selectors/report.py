@@ -172,13 +172,16 @@ def customer_rows(queryset, columns, *, chunk_size=CHUNK_SIZE):
 def page_rows(rows, columns):
     """The page's table: each row with its cells and grouping badges (one query)."""
     rows = attach_groupings([dict(row) for row in rows])
+    # Each cell carries its column's label, which names the value when a phone stacks the row;
+    # translated once for the page, not once per cell.
+    labels = [(c, str(c.label)) for c in columns]
     return [
         {
             "pk": row["pk"],
             "name": row["name"],
             "is_active": row["is_active"],
             "groupings": row["groupings"],
-            "cells": [{"key": c.key, "value": c.get(row)} for c in columns],
+            "cells": [{"key": c.key, "label": label, "value": c.get(row)} for c, label in labels],
         }
         for row in rows
     ]

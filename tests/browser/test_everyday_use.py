@@ -30,6 +30,15 @@ pytestmark = pytest.mark.django_db(transaction=True)
 AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"phone": (390, 844), "tablet": (768, 1024), "desktop": (1366, 768)}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+SCREENSHOTS = {
+    "customer-list",
+    "card-contacts",
+    "card-settings",
+    "report",
+    "search",
+    "admin-importer",
+    "api-docs",
+}
 
 # Pairs of controls that overlap on the card (links, buttons, fields and contact names).
 OVERLAPS_JS = """
@@ -152,6 +161,9 @@ def main_pages(world):
         ("activity-edit", reverse("activities:activity_update", args=[activity]), "editor"),
         ("search", f"{reverse('search:search')}?q=b%C3%A4ckstr%C3%B6m", "editor"),
         ("admin-importer", reverse("admin:customers_customer_import"), "admin"),
+        ("import-history", reverse("admin:customers_customer_import_history"), "admin"),
+        ("api-tokens", reverse("api_tokens:token_list"), "editor"),
+        ("api-docs", reverse("api:docs"), "editor"),
     ]
 
 
@@ -209,6 +221,9 @@ def test_main_pages_fit_the_screen_and_pass_axe(browser, live_server, world, vie
                 )
             page = pages[who]
             response = page.goto(url)
+            if name == "api-docs":
+                # Swagger UI draws the operations after the page has loaded.
+                page.get_by_text("/api/v1/customers/", exact=True).first.wait_for(timeout=20000)
             if response.status != 200:
                 problems.append(f"{name}: HTTP {response.status}")
                 continue
@@ -222,7 +237,7 @@ def test_main_pages_fit_the_screen_and_pass_axe(browser, live_server, world, vie
             violations = serious_violations(page)
             if violations:
                 problems.append(f"{name}: axe {violations}")
-            if name in {"customer-list", "card-contacts", "report", "admin-importer"}:
+            if name in SCREENSHOTS:
                 page.screenshot(
                     path=os.path.join(shots_folder(), f"{name}-{viewport}.png"), full_page=True
                 )
@@ -357,5 +372,53 @@ def test_report_uses_the_width_at_1366_and_its_filters_fold_away(browser, live_s
         assert not page.locator("#report-filter-column").is_visible()
         page.get_by_test_id("report-filter-toggle").click()
         assert page.locator("#report-filter-column").is_visible()
+    finally:
+        context.close()
+
+
+STACKED_JS = """
+() => {
+  const table = document.querySelector('#report-table');
+  const head = table.querySelector('thead').getBoundingClientRect();
+  const rows = [...table.querySelectorAll('tbody tr')].map((tr) => {
+    const cells = [...tr.querySelectorAll('td')].filter((td) => td.getBoundingClientRect().height);
+    return {
+      display: getComputedStyle(tr).display,
+      width: tr.getBoundingClientRect().width,
+      first: cells.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top)
+        .filter((td) => !td.classList.contains('kk-stack-check'))[0].textContent.trim(),
+      unlabelled: cells.filter((td) => !td.dataset.label && !td.classList.contains('kk-stack-title')
+        && !td.classList.contains('kk-stack-check')).length,
+    };
+  });
+  return {headHeight: head.height, rows, tableWidth: table.getBoundingClientRect().width};
+}
+"""
+
+
+@pytest.mark.parametrize(("viewport", "stacked"), [("phone", True), ("desktop", False)])
+def test_report_rows_stack_on_a_phone(browser, live_server, world, viewport, stacked):
+    context = open_context(browser, live_server, viewport)
+    try:
+        page = log_in(context, world["editor"])
+        page.goto(reverse("reports:customer_report"))
+        found = page.evaluate(STACKED_JS)
+        assert found["rows"], "the report lists customers"
+        width, inner = sideways_scroll(page)
+        assert width <= inner
+        if stacked:
+            assert found["headHeight"] <= 1, "the header row is out of sight"
+            for row in found["rows"]:
+                assert row["display"] == "flex"
+                assert row["unlabelled"] == 0, "every value is named by its column"
+            # The customer's name leads its block.
+            names = {row["first"] for row in found["rows"]}
+            assert world["customer"].name in names
+            checkbox = page.locator(f"[data-testid=report-row-{world['customer'].pk}] input")
+            checkbox.check()
+            assert checkbox.is_checked()
+        else:
+            assert found["headHeight"] > 10
+            assert {row["display"] for row in found["rows"]} == {"table-row"}
     finally:
         context.close()
