@@ -31,7 +31,7 @@ from customers.models import Contact, ImportRun, ImportUpload, ReportJob
 from .. import terms as t
 from ..models import PrivacyLogEntry
 from ..selectors import PersonFound, find_mentions, find_users, person_terms, report_data
-from .erase import SOURCE_ERASURE, set_report, anonymise_contacts, scrub_mentions
+from .erase import SOURCE_ERASURE, anonymise_contacts, scrub_mentions, set_report
 from .log import log_use
 
 # Contacts erased together share one scan of the text tables.
