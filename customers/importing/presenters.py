@@ -2,6 +2,7 @@
 
 from types import SimpleNamespace
 
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,10 @@ def review_context(run, *, show_errors):
         errors=errors,
         rows=rows,
         row_total=meta.get("row_total", len(rows)),
+        # Set by the personal-data erasure and retention (privacy app), which remove the file
+        # or the report's rows: the page says why they are gone.
+        file_erased_at=parse_datetime(meta.get("file_erased_at") or ""),
+        report_expired=bool(meta.get("report_expired")),
     )
     return {
         "result": result,

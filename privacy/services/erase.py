@@ -104,7 +104,7 @@ def scrub_mentions(mentions, terms):
     return live, history
 
 
-def _set_report(run, data):
+def set_report(run, data):
     ImportRun.objects.filter(pk=run.pk).update(
         report=zlib.compress(json.dumps(data, ensure_ascii=False).encode(), 6)
     )
@@ -119,14 +119,14 @@ def remove_files(*, uploads, runs, exports, terms):
         for run in ImportRun.objects.filter(upload=upload):
             data = report_data(run) or {"rows": [], "errors": [], "values_created": [], "meta": {}}
             data.setdefault("meta", {})["file_erased_at"] = erased_at
-            _set_report(run, t.replace_in_json(data, terms))
+            set_report(run, t.replace_in_json(data, terms))
             noted.add(run.pk)
     ImportUpload.objects.filter(pk__in=[u.pk for u in uploads]).delete()
     changed = len(noted)
     for run in runs:
         if run.pk in noted:
             continue
-        _set_report(run, t.replace_in_json(report_data(run), terms))
+        set_report(run, t.replace_in_json(report_data(run), terms))
         changed += 1
     ReportJob.objects.filter(pk__in=[job.pk for job in exports]).update(content=None)
     return len(uploads), changed, len(exports)

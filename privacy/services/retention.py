@@ -31,7 +31,7 @@ from customers.models import Contact, ImportRun, ImportUpload, ReportJob
 from .. import terms as t
 from ..models import PrivacyLogEntry
 from ..selectors import PersonFound, find_mentions, find_users, person_terms, report_data
-from .erase import SOURCE_ERASURE, _set_report, anonymise_contacts, scrub_mentions
+from .erase import SOURCE_ERASURE, anonymise_contacts, scrub_mentions, set_report
 from .log import log_use
 
 # Contacts erased together share one scan of the text tables.
@@ -199,7 +199,7 @@ def retention_apply(*, now=None, user=None, progress=None):
             if data.get("rows") or data.get("errors"):
                 data["rows"], data["errors"] = [], []
                 data.setdefault("meta", {})["report_expired"] = True
-                _set_report(run, data)
+                set_report(run, data)
                 counts["import_reports"] += 1
         counts["uploads"] = expired_uploads(cut.uploads).count()
         ImportUpload.objects.filter(

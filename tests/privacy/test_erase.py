@@ -152,3 +152,13 @@ def test_one_word_is_too_wide_to_erase(world):
     with pytest.raises(ErasureRefused):
         erase_person(query="Greta", user=world.admin, reference="x")
     assert Contact.objects.get(pk=world.greta.pk).first_name == "Greta"
+
+
+def test_the_import_history_says_the_file_was_erased(world, client):
+    erase_person(query=EMAIL, user=world.admin, reference="x")
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    page = client.get(reverse("admin:customers_customer_import_run", args=[world.run.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert 'data-testid="run-file-erased"' in text and EMAIL not in text

@@ -138,6 +138,7 @@ def test_old_import_reports_lose_their_rows_and_keep_their_counts(aged):
     retention_apply()
     run = ImportRun.objects.get(pk=aged.run.pk)
     assert run.get_report()["rows"] == [] and run.new_customers == 3
+    assert run.get_report()["meta"]["report_expired"] is True
 
 
 def test_an_unrelated_customer_is_untouched(aged):

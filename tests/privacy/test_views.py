@@ -96,3 +96,11 @@ def test_find_runs_as_many_queries_with_many_mentions_as_with_few(
         ProjectNoteFactory(project=world.project, text=f"Ring {EMAIL}")
     with django_assert_num_queries(26):
         client.get(FIND, {"q": EMAIL})
+
+
+def test_the_log_is_read_only_in_the_admin(world, client):
+    superuser = UserFactory(username="root", is_staff=True, is_superuser=True)
+    client.force_login(superuser)
+    client.get(FIND, {"q": EMAIL})
+    page = client.get(reverse("admin:privacy_privacylogentry_changelist"))
+    assert page.status_code == 200 and b"privacy/privacylogentry/add/" not in page.content
