@@ -31,6 +31,7 @@ AXE = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
 VIEWPORTS = {"phone": (390, 844), "tablet": (768, 1024), "desktop": (1366, 768)}
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 SCREENSHOTS = {
+    "project-list",
     "customer-list",
     "card-contacts",
     "card-settings",
@@ -201,6 +202,9 @@ def serious_violations(page):
     ]
 
 
+LISTS = {"customer-list", "project-list", "activity-list"}
+
+
 def sideways_scroll(page):
     return page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
 
@@ -230,6 +234,14 @@ def test_main_pages_fit_the_screen_and_pass_axe(browser, live_server, world, vie
             width, inner = sideways_scroll(page)
             if width > inner:
                 problems.append(f"{name}: scrolls sideways ({width} > {inner} px)")
+            if name in LISTS:
+                # A list's table fits its box too: no scrolling inside it to reach a column.
+                hidden = page.evaluate(
+                    "() => [...document.querySelectorAll('.table-responsive')]"
+                    ".map(box => box.scrollWidth - box.clientWidth).filter(d => d > 1)"
+                )
+                if hidden:
+                    problems.append(f"{name}: its table scrolls sideways by {hidden} px")
             if name.startswith("card-"):
                 overlaps = page.evaluate(OVERLAPS_JS)
                 if overlaps:
