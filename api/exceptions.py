@@ -1,13 +1,15 @@
 """One error format for the API, in the caller's language (Accept-Language).
 
 Validation errors answer 400 with ``{"field": ["message", ...], "non_field_errors": [...]}``;
-the head-office address of a new customer nests its fields under ``"address"``. Other errors
+the head-office address of a new customer nests its fields under ``"address"``; a body that is
+not JSON is a ``non_field_errors`` message. Other errors
 answer ``{"detail": "message"}``; 412 adds ``current_version`` (and the ETag header).
 """
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
+from rest_framework.exceptions import ParseError
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler
@@ -54,4 +56,10 @@ def api_exception_handler(exc, context):
         return _precondition_failed(exc.current_version, exc.detail)
     if isinstance(exc, DjangoValidationError):
         return Response(validation_error_data(exc), status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, ParseError):
+        # A 400 like every other: a client reads one shape of 400, whatever was wrong.
+        return Response(
+            {api_settings.NON_FIELD_ERRORS_KEY: [str(exc.detail)]},
+            status=status.HTTP_400_BAD_REQUEST,
+        )
     return exception_handler(exc, context)

@@ -4,8 +4,11 @@ lengths, existing ids); every rule about the data is the services', which the vi
 from django.contrib.auth import get_user_model
 from django_countries.serializer_fields import CountryField
 from rest_framework import serializers
+from rest_framework.fields import ProhibitNullCharactersValidator
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from activities.models import Activity, ActivityType
+from customers.input_safety import refuse_control_characters
 from customers.models import (
     LANGUAGE_CHOICES,
     Address,
@@ -26,40 +29,78 @@ from customers.permissions import may_see_financials
 from customers.selectors.customers import customer_owner_choices
 from projects.models import Project, SalesStatus
 
+# ------------------------------------------------------------------------------------ bases
+
+
+def _refusing_control_characters(field):
+    if isinstance(field, serializers.ListField):
+        _refusing_control_characters(field.child)
+    elif isinstance(field, serializers.CharField) and not field.read_only:
+        # The register's one rule for text (customers/input_safety.py). It covers DRF's own NUL
+        # and surrogate checks, which would answer the same mistake with a second message.
+        field.validators = [
+            v
+            for v in field.validators
+            if not isinstance(
+                v, (ProhibitNullCharactersValidator, ProhibitSurrogateCharactersValidator)
+            )
+        ] + [refuse_control_characters]
+
+
+class _RefusesControlCharacters:
+    """Every writable text field, declared or built from the model, refuses control
+    characters: JSON strings may carry any of them (``"\\u0000"``), and no form's middleware
+    sees a JSON body."""
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for field in fields.values():
+            _refusing_control_characters(field)
+        return fields
+
+
+class Serializer(_RefusesControlCharacters, serializers.Serializer):
+    pass
+
+
+class ModelSerializer(_RefusesControlCharacters, serializers.ModelSerializer):
+    pass
+
+
 # ---------------------------------------------------------------------------------- lookups
 
 
-class IndustrySerializer(serializers.ModelSerializer):
+class IndustrySerializer(ModelSerializer):
     class Meta:
         model = Industry
         fields = ["id", "name", "is_active", "order"]
 
 
-class ContactRoleSerializer(serializers.ModelSerializer):
+class ContactRoleSerializer(ModelSerializer):
     class Meta:
         model = ContactRole
         fields = ["id", "name", "is_active", "order"]
 
 
-class PaymentTermSerializer(serializers.ModelSerializer):
+class PaymentTermSerializer(ModelSerializer):
     class Meta:
         model = PaymentTerm
         fields = ["id", "name", "days", "is_active", "order"]
 
 
-class InvoiceTemplateSerializer(serializers.ModelSerializer):
+class InvoiceTemplateSerializer(ModelSerializer):
     class Meta:
         model = InvoiceTemplate
         fields = ["id", "name", "is_active", "order"]
 
 
-class CurrencySerializer(serializers.ModelSerializer):
+class CurrencySerializer(ModelSerializer):
     class Meta:
         model = Currency
         fields = ["id", "code", "name", "is_active"]
 
 
-class PriceListSerializer(serializers.ModelSerializer):
+class PriceListSerializer(ModelSerializer):
     currency = serializers.SlugRelatedField(slug_field="code", read_only=True)
 
     class Meta:
@@ -67,13 +108,13 @@ class PriceListSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "currency", "is_active", "order"]
 
 
-class InvoiceLanguageSerializer(serializers.ModelSerializer):
+class InvoiceLanguageSerializer(ModelSerializer):
     class Meta:
         model = InvoiceLanguage
         fields = ["id", "code", "name", "is_active"]
 
 
-class EInvoiceOperatorSerializer(serializers.ModelSerializer):
+class EInvoiceOperatorSerializer(ModelSerializer):
     class Meta:
         model = EInvoiceOperator
         fields = ["id", "name", "address_format", "is_active", "order"]
@@ -82,13 +123,13 @@ class EInvoiceOperatorSerializer(serializers.ModelSerializer):
 # -------------------------------------------------------------------------------- groupings
 
 
-class GroupingOptionSerializer(serializers.ModelSerializer):
+class GroupingOptionSerializer(ModelSerializer):
     class Meta:
         model = GroupingOption
         fields = ["id", "name", "is_active", "order"]
 
 
-class GroupingCategorySerializer(serializers.ModelSerializer):
+class GroupingCategorySerializer(ModelSerializer):
     options = GroupingOptionSerializer(many=True, read_only=True)
 
     class Meta:
@@ -96,7 +137,7 @@ class GroupingCategorySerializer(serializers.ModelSerializer):
         fields = ["id", "name", "description", "selection", "is_active", "order", "options"]
 
 
-class HeldOptionSerializer(serializers.ModelSerializer):
+class HeldOptionSerializer(ModelSerializer):
     category = serializers.SerializerMethodField()
 
     class Meta:
@@ -107,7 +148,7 @@ class HeldOptionSerializer(serializers.ModelSerializer):
         return {"id": option.category_id, "name": option.category.name}
 
 
-class CustomerGroupingsSerializer(serializers.Serializer):
+class CustomerGroupingsSerializer(Serializer):
     """The options a customer holds; a PUT replaces them with ``options`` (ids)."""
 
     version = serializers.IntegerField(read_only=True)
@@ -123,7 +164,7 @@ class CustomerGroupingsSerializer(serializers.Serializer):
         }
 
 
-class CustomerGroupingsReadSerializer(serializers.Serializer):
+class CustomerGroupingsReadSerializer(Serializer):
     """The schema of a customer's groupings as read."""
 
     version = serializers.IntegerField(read_only=True)
@@ -133,7 +174,7 @@ class CustomerGroupingsReadSerializer(serializers.Serializer):
 # ------------------------------------------------------------------------ small references
 
 
-class UserRefSerializer(serializers.ModelSerializer):
+class UserRefSerializer(ModelSerializer):
     name = serializers.SerializerMethodField()
 
     class Meta:
@@ -144,7 +185,7 @@ class UserRefSerializer(serializers.ModelSerializer):
         return user.get_full_name() or user.get_username()
 
 
-class CustomerRefSerializer(serializers.ModelSerializer):
+class CustomerRefSerializer(ModelSerializer):
     class Meta:
         model = Customer
         fields = ["id", "number", "name"]
@@ -162,7 +203,7 @@ def active_or_current(model, current_id=None):
 # -------------------------------------------------------------------------------- addresses
 
 
-class AddressSerializer(serializers.ModelSerializer):
+class AddressSerializer(ModelSerializer):
     """An address of a customer. ``is_head_office: true`` on a change moves the head office
     here; the head office stays until another address takes it."""
 
@@ -191,7 +232,7 @@ class AddressSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "version", "is_default_billing", "created_at", "updated_at"]
 
 
-class HeadOfficeInputSerializer(serializers.ModelSerializer):
+class HeadOfficeInputSerializer(ModelSerializer):
     """The head-office address given with a new customer."""
 
     country = CountryField(required=False)
@@ -214,7 +255,7 @@ class HeadOfficeInputSerializer(serializers.ModelSerializer):
 # --------------------------------------------------------------------------------- contacts
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(ModelSerializer):
     """A contact person; without ``address`` a new contact belongs to the head office."""
 
     address = serializers.PrimaryKeyRelatedField(
@@ -275,7 +316,7 @@ SETTINGS_FIELDS = [
 ]
 
 
-class CustomerSettingsSerializer(serializers.ModelSerializer):
+class CustomerSettingsSerializer(ModelSerializer):
     """The customer's billing defaults (the Customer settings tab)."""
 
     payment_term = serializers.PrimaryKeyRelatedField(
@@ -306,7 +347,7 @@ class CustomerSettingsSerializer(serializers.ModelSerializer):
         read_only_fields = ["version"]
 
 
-class CustomerListSerializer(serializers.ModelSerializer):
+class CustomerListSerializer(ModelSerializer):
     """A row of the customer list: the head office's city, industry and owner by id."""
 
     city = serializers.SerializerMethodField()
@@ -347,7 +388,7 @@ DETAIL_FIELDS = [
 ]
 
 
-class CustomerSerializer(serializers.ModelSerializer):
+class CustomerSerializer(ModelSerializer):
     """A customer with its head office, default billing address, settings and groupings.
 
     A change (PATCH) takes the details and ``is_active``; the billing defaults change through
@@ -466,13 +507,13 @@ class CustomerCreateSerializer(CustomerSerializer):
 # -------------------------------------------------------------------- projects, activities
 
 
-class SalesStatusRefSerializer(serializers.ModelSerializer):
+class SalesStatusRefSerializer(ModelSerializer):
     class Meta:
         model = SalesStatus
         fields = ["id", "name", "category"]
 
 
-class ProjectSerializer(serializers.ModelSerializer):
+class ProjectSerializer(ModelSerializer):
     """A project with its customer. ``expected_value``, ``currency`` and ``probability`` are
     financial figures: present only for users of the All level."""
 
@@ -532,19 +573,19 @@ class ProjectSerializer(serializers.ModelSerializer):
                 self.fields.pop(name)
 
 
-class ActivityTypeRefSerializer(serializers.ModelSerializer):
+class ActivityTypeRefSerializer(ModelSerializer):
     class Meta:
         model = ActivityType
         fields = ["id", "name", "category"]
 
 
-class ProjectRefSerializer(serializers.ModelSerializer):
+class ProjectRefSerializer(ModelSerializer):
     class Meta:
         model = Project
         fields = ["id", "number", "name"]
 
 
-class ActivitySerializer(serializers.ModelSerializer):
+class ActivitySerializer(ModelSerializer):
     """An activity with its customer and project (either may be empty)."""
 
     type = ActivityTypeRefSerializer(read_only=True)

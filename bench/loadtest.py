@@ -72,6 +72,10 @@ def server_env(database_url):
         LOG_LEVEL="WARNING",
         AXES_FAILURE_LIMIT="1000",
     )
+    # Production settings want shared API throttle counters; the load test measures pages, so
+    # per-process counters do unless Redis is named.
+    if not env.get("REDIS_URL"):
+        env.setdefault("KUNDKORT_API_THROTTLE_CACHE_URL", "local")
     return env
 
 

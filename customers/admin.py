@@ -2,6 +2,8 @@
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
@@ -148,10 +150,29 @@ class EInvoiceOperatorAdmin(InUseLookupAdmin):
     fields = ["name", "address_format", "is_active", "order"]
 
 
+class GroupingOptionInlineForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        # The inline formset checks names against the other rows of the page only (Django
+        # leaves the category out of each row's unique check): an option another administrator
+        # added after this page was opened would reach the database's constraint, a server
+        # error. The model's own constraint decides, with its message.
+        if self.instance.category_id and cleaned.get("name"):
+            probe = GroupingOption(
+                pk=self.instance.pk, category_id=self.instance.category_id, name=cleaned["name"]
+            )
+            try:
+                probe.validate_constraints()
+            except ValidationError as exc:
+                self.add_error("name", exc.messages)
+        return cleaned
+
+
 class GroupingOptionInline(admin.TabularInline):
     """Options of a category. One held by customers cannot be deleted: deactivate it."""
 
     model = GroupingOption
+    form = GroupingOptionInlineForm
     fields = ["name", "is_active", "order"]
     extra = 3
     ordering = ["order", "name"]
@@ -245,6 +266,25 @@ class NumberSequenceAdmin(admin.ModelAdmin):
     search_fields = ["key"]
 
 
+class ValidValuesAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget, redrawing a refused form without the posted values that
+    are no id at all: it looks the posted values up to show their labels, and a value such as
+    "abc" for an integer key raised ValueError there, a server error instead of the form's
+    "Select a valid choice"."""
+
+    def optgroups(self, name, value, attr=None):
+        remote = self.field.remote_field
+        target = remote.model._meta.get_field(getattr(remote, "field_name", None) or "pk")
+        usable = []
+        for item in value:
+            try:
+                target.get_prep_value(target.to_python(item))
+            except (ValidationError, ValueError, TypeError):
+                continue
+            usable.append(item)
+        return super().optgroups(name, usable, attr)
+
+
 class CustomerAdminForm(forms.ModelForm):
     """The admin's customer form carries the version it was opened with, like every edit form:
     saving over a newer version is refused with what changed and a reload link."""
@@ -290,6 +330,14 @@ class CustomerAdmin(CustomerImportExportMixin, admin.ModelAdmin):
     search_fields = ["=number", "name", "organisation_number", "vat_number"]
     list_select_related = ["industry", "owner"]
     autocomplete_fields = ["owner"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields and "widget" not in kwargs:
+            kwargs["widget"] = ValidValuesAutocompleteSelect(
+                db_field, self.admin_site, using=kwargs.get("using")
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     readonly_fields = ["created_at", "created_by", "updated_at", "updated_by", "version"]
     exclude = ["grouping_options"]
     ordering = ["name", "number"]

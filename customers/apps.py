@@ -55,6 +55,10 @@ class CustomersConfig(AppConfig):
         admin.site.site_header = _("Kundkort administration")
         admin.site.site_title = "Kundkort"
         admin.site.index_title = _("System settings and import")
+        # Every app's admin is registered by now (the admin's autodiscovery runs first).
+        from .form_tokens import one_time_admin_add_views
+
+        one_time_admin_add_views(admin.site)
 
         register_tab(CardTab("contacts", _("Contact details"), "customers:customer_detail", 10))
         register_tab(CardTab("settings", _("Customer settings"), "customers:customer_settings", 40))

@@ -46,40 +46,67 @@ def posted_token(request):
     return token if _TOKEN.fullmatch(token) else None
 
 
+def save_once(request, respond):
+    """``respond()``'s response, run so that the POST's one-time token saves at most once.
+
+    Without a token (a GET, a form from before tokens, a script) it simply responds. The
+    permission checks run inside ``respond``, and a refusal rolls the claim back."""
+    token = posted_token(request) if request.method == "POST" else None
+    if token is None:
+        return respond()
+    user_id = request.user.pk if request.user.is_authenticated else None
+    try:
+        with transaction.atomic():
+            try:
+                with transaction.atomic():
+                    claim = FormSubmission.objects.create(token=token, user_id=user_id)
+            except IntegrityError:
+                return _already_saved(request, token)
+            response = respond()
+            if not isinstance(response, HttpResponseRedirect):
+                raise _NotSaved(response)
+            claim.result_url = response.url[:500]
+            claim.save(update_fields=["result_url"])
+            FormSubmission.objects.filter(
+                user_id=user_id, created_at__lt=timezone.now() - KEEP
+            ).delete()
+            return response
+    except _NotSaved as not_saved:
+        return not_saved.response
+
+
 class OneTimeFormMixin:
     """For create views: the form carries a one-time token and saves at most once with it."""
 
     def dispatch(self, request, *args, **kwargs):
-        # dispatch, not post: views that define post() themselves are wrapped the same way;
-        # the permission checks run inside, and a refusal rolls the claim back.
-        token = posted_token(request) if request.method == "POST" else None
-        if token is None:
-            return super().dispatch(request, *args, **kwargs)
-        user_id = request.user.pk if request.user.is_authenticated else None
-        try:
-            with transaction.atomic():
-                try:
-                    with transaction.atomic():
-                        claim = FormSubmission.objects.create(token=token, user_id=user_id)
-                except IntegrityError:
-                    return self._already_saved(request, token)
-                response = super().dispatch(request, *args, **kwargs)
-                if not isinstance(response, HttpResponseRedirect):
-                    raise _NotSaved(response)
-                claim.result_url = response.url[:500]
-                claim.save(update_fields=["result_url"])
-                FormSubmission.objects.filter(
-                    user_id=user_id, created_at__lt=timezone.now() - KEEP
-                ).delete()
-                return response
-        except _NotSaved as not_saved:
-            return not_saved.response
-
-    def _already_saved(self, request, token):
-        earlier = FormSubmission.objects.filter(token=token).first()
-        messages.info(
-            request, _("This form had already been saved; it was not saved a second time.")
+        # dispatch, not post: views that define post() themselves are wrapped the same way.
+        return save_once(
+            request, lambda: super(OneTimeFormMixin, self).dispatch(request, *args, **kwargs)
         )
-        if earlier is not None and earlier.result_url:
-            return HttpResponseRedirect(earlier.result_url)
-        return HttpResponseRedirect(request.get_full_path())
+
+
+def one_time_admin_add_views(site):
+    """Make the add view of every model admin of ``site`` save once per form token (the
+    project's admin/change_form.html puts one in every add form): the admin's add forms are
+    create forms like the pages', and a double click on Save must not add two customers,
+    projects or API tokens."""
+    for model_admin in site._registry.values():
+        add_view = model_admin.add_view
+        if getattr(add_view, "saves_once", False):
+            continue
+
+        def once(request, *args, _add_view=add_view, **kwargs):
+            return save_once(request, lambda: _add_view(request, *args, **kwargs))
+
+        once.saves_once = True
+        # On the instance: get_urls() reads self.add_view when the URLconf is first loaded,
+        # after every app's ready().
+        model_admin.add_view = once
+
+
+def _already_saved(request, token):
+    earlier = FormSubmission.objects.filter(token=token).first()
+    messages.info(request, _("This form had already been saved; it was not saved a second time."))
+    if earlier is not None and earlier.result_url:
+        return HttpResponseRedirect(earlier.result_url)
+    return HttpResponseRedirect(request.get_full_path())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -303,8 +304,8 @@ REST_FRAMEWORK = {
         "api.throttles.TokenRateThrottle",
         "api.throttles.UserRateThrottle",
     ],
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_RENDERER_CLASSES": ["api.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.APICursorPagination",
     # OPTIONS answers 405: the schema describes the API (DRF's metadata would read objects).
     "DEFAULT_METADATA_CLASS": None,
@@ -335,18 +336,41 @@ SPECTACULAR_SETTINGS = {
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
     "ENUM_NAME_OVERRIDES": {},
 }
-# Throttle counters must be shared by every app server: set KUNDKORT_API_THROTTLE_CACHE_URL
-# (redis://...) in production; the default keeps them per process.
+
+
+def throttle_cache(environ):
+    """The "throttle" cache of the API's request counters, from the environment.
+
+    Every gunicorn worker and every machine must count a token's requests together, or each
+    grants the full rate and the real limit is the rate times the number of processes: the
+    counters live in Redis at ``KUNDKORT_API_THROTTLE_CACHE_URL``, else at ``REDIS_URL`` (the
+    jobs' Redis) when that is set. ``local`` keeps them in each process's memory (one process,
+    development, tests); with neither set the default is ``local`` too, which production
+    refuses (settings/prod.py). Returns (cache settings, whether it is shared).
+    """
+    url = (environ.get("KUNDKORT_API_THROTTLE_CACHE_URL") or "").strip()
+    if not url:
+        url = (environ.get("REDIS_URL") or "").strip() or "local"
+    if url == "local":
+        local = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
+        return local, False
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "KUNDKORT_API_THROTTLE_CACHE_URL must be a redis://, rediss:// or unix:// URL, or local"
+        )
+    # Its own key prefix: the jobs' queues may share the Redis database.
+    redis = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "KEY_PREFIX": "kundkort-throttle",
+    }
+    return redis, True
+
+
+_THROTTLE_CACHE, KUNDKORT_API_THROTTLE_CACHE_SHARED = throttle_cache(os.environ)
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "throttle": (
-        {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["KUNDKORT_API_THROTTLE_CACHE_URL"],
-        }
-        if os.environ.get("KUNDKORT_API_THROTTLE_CACHE_URL")
-        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"}
-    ),
+    "throttle": _THROTTLE_CACHE,
 }
 
 LOGGING = {

@@ -12,6 +12,16 @@ SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-only"):
     raise ImproperlyConfigured("Set SECRET_KEY to a long random value in production.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+# The API's request counters must be shared by every worker and machine (base.throttle_cache);
+# a site of one process says so with KUNDKORT_API_THROTTLE_CACHE_URL=local.
+if not KUNDKORT_API_THROTTLE_CACHE_SHARED and (  # noqa: F405
+    os.environ.get("KUNDKORT_API_THROTTLE_CACHE_URL", "").strip() != "local"
+):
+    raise ImproperlyConfigured(
+        "Set KUNDKORT_API_THROTTLE_CACHE_URL (redis://...) or REDIS_URL, so that every app server "
+        "counts API requests together; KUNDKORT_API_THROTTLE_CACHE_URL=local keeps the counts "
+        "per process (a site of one process only)."
+    )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 STORAGES = {

@@ -486,3 +486,154 @@ def test_hostile_searches_in_every_admin_list(hostile_world):
             if problem:
                 problems.append(f"{url} {value[:20]!r}: {problem}")
     assert problems == []
+
+
+# -- the admin's add and change forms ------------------------------------------------------------
+
+# Fewer values than the pages get: every admin form goes through the same Django admin code.
+ADMIN_HOSTILE = [NUL_AND_FRIENDS, HUGE, "-1", "99999999999999999999999", ""]
+
+
+def _admin_users(model):
+    """The superuser; an administrator (staff with every permission, not superuser); and staff
+    with every permission except the model's own."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    everything = list(Permission.objects.all())
+    administrator = UserFactory(username="administrator", is_staff=True)
+    administrator.user_permissions.set(everything)
+    own = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    unrelated = UserFactory(username="unrelated_staff", is_staff=True)
+    unrelated.user_permissions.set([p for p in everything if p.content_type_id != own.pk])
+    return {"administrator": administrator, "unrelated_staff": unrelated}
+
+
+def _admin_pages(world, model):
+    """(kind, URL) of the model's add form and of the change form of one of its objects."""
+    prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+    pages = [("add", reverse(f"{prefix}_add"))]
+    obj = model._default_manager.order_by("pk").first()
+    if obj is not None:
+        pages.append(("change", reverse(f"{prefix}_change", args=[obj.pk])))
+    return pages
+
+
+def _admin_form(client, url):
+    """The fields of the admin form on ``url`` (the one that posts back to it), or None."""
+    response = client.get(url)
+    if response.status_code != 200:
+        return None
+    page = _Page()
+    page.feed(response.content.decode())
+    forms = [f for f in page.forms if f["method"] == "post" and f["action"] in ("", url)]
+    return forms[0]["fields"] if forms else None
+
+
+def _admin_models():
+    return sorted(admin.site._registry, key=lambda m: m._meta.label)
+
+
+@pytest.mark.parametrize("model", _admin_models(), ids=lambda m: m._meta.label)
+def test_hostile_values_in_every_admin_add_and_change_form(hostile_world, model):
+    """Every field of every admin form, one at a time, as the superuser; the whole form hostile
+    and as a multipart body with lone surrogates as the superuser, an administrator, and staff
+    without the model's permissions (who must change nothing)."""
+    users = {"superuser": hostile_world.users["superuser"], **_admin_users(model)}
+    problems = []
+    for kind, url in _admin_pages(hostile_world, model):
+        fields = _admin_form(_superuser_client(hostile_world), url)
+        if fields is None:
+            continue  # the admin offers no such form (adding disabled, read-only model)
+        base = _baseline(fields)
+        names = [n for n, _v, _k in fields if n not in UNTOUCHED and not n.startswith("_")]
+        for actor, user in users.items():
+            client = Client(raise_request_exception=True)
+            client.force_login(user)
+            client.cookies["csrftoken"] = CSRF_TOKEN
+            with transaction.atomic():
+                before = history_row_count()
+                other_before = _other_fingerprint(hostile_world)
+                found = []
+                if actor == "superuser":
+                    for field_name in dict.fromkeys(names):
+                        values = [*ADMIN_HOSTILE, *hostile_world.foreign_ids()[:1]]
+                        for value in values:
+                            data = _as_dict(
+                                [(n, v) for n, v in base if n != field_name] + [(field_name, value)]
+                            )
+                            problem = _request(client, "POST", url, data)
+                            if problem:
+                                found.append(f"{field_name}={value[:20]!r}: {problem}")
+                everything = _as_dict(
+                    [(n, v) for n, v in base if n not in names]
+                    + [(n, NUL_AND_FRIENDS) for n in dict.fromkeys(names)]
+                )
+                problem = _request(client, "POST", url, everything)
+                if problem:
+                    found.append(f"all fields hostile: {problem}")
+                body, content_type = _multipart(
+                    [(n, v) for n, v in base if n not in names]
+                    + [(n, "") for n in dict.fromkeys(names)]
+                )
+                problem = _request(client, "POST", url, body=body, content_type=content_type)
+                if problem:
+                    found.append(f"multipart with lone surrogates: {problem}")
+                if actor == "unrelated_staff" and history_row_count() != before:
+                    found.append("staff without the model's permission changed data")
+                if _other_fingerprint(hostile_world) != other_before and model not in (
+                    Customer,
+                    Project,
+                    Activity,
+                ):
+                    found.append("changed the other customer")
+                found.extend(_stored_problems())
+                transaction.set_rollback(True)
+            problems.extend(f"{actor} {kind}: {p}" for p in found)
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+# -- a double click on an admin add form ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("model", _admin_models(), ids=lambda m: m._meta.label)
+def test_every_admin_add_form_carries_a_one_time_token(hostile_world, model):
+    client = _superuser_client(hostile_world)
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_add")
+    fields = _admin_form(client, url)
+    if fields is None:
+        return  # the admin offers no add form for this model
+    assert "form_token" in {name for name, _v, _k in fields}
+
+
+def test_two_identical_posts_of_an_admin_add_form_add_one_object(hostile_world):
+    """A double click on Save: the customer admin (its numbers are given out, so nothing else
+    would tell the two apart) adds one customer and sends the second POST to the first's
+    result."""
+    client = _superuser_client(hostile_world)
+    url = reverse("admin:customers_customer_add")
+    fields = _admin_form(client, url)
+    data = _as_dict(
+        [(n, v) for n, v in _baseline(fields) if n not in ("name", "_addanother", "_continue")]
+        + [("name", "Dubbelklick AB")]
+    )
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert Customer.objects.filter(name="Dubbelklick AB").count() == 1
+
+
+def test_an_admin_add_form_with_errors_can_be_sent_again(hostile_world):
+    """A refused POST does not use up its token."""
+    client = _superuser_client(hostile_world)
+    url = reverse("admin:customers_industry_add")
+    data = _as_dict(_baseline(_admin_form(client, url)))
+    data["name"] = [""]
+    assert client.post(url, data).status_code == 200
+    data["name"] = ["Ny bransch"]
+    assert client.post(url, data).status_code == 302
+    from customers.models import Industry
+
+    assert Industry.objects.filter(name="Ny bransch").count() == 1

@@ -25,6 +25,8 @@ def prod_env(**extra):
         "DJANGO_SETTINGS_MODULE": "settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "kundkort.example.com",
+        # Production needs shared API throttle counters; naming Redis connects to nothing yet.
+        "KUNDKORT_API_THROTTLE_CACHE_URL": "redis://127.0.0.1:6379/6",
         **extra,
     }
     for name in [

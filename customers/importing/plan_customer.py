@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..models import Customer, EInvoiceOperator
+from ..permissions import owner_refusal
 from . import values as v
 from .cells import CUSTOMER_COUNTRY, VALIDATED_COLUMNS
 from .columns import COLUMN_BY_KEY
@@ -67,6 +68,13 @@ def plan_customer(planner, state, plan, cells):
             state.error(key, value, exc)
     if "einvoice_address" in found or "einvoice_operator_id" in found:
         _check_einvoice(planner, state, plan, cells, found)
+    if plan.is_new and "owner_id" in found:
+        # As on the form and in the API: an "Edit own customers only" user could not edit a
+        # customer they create for someone else, so they may create only their own.
+        refusal = owner_refusal(planner.user, found["owner_id"])
+        if refusal:
+            state.error("owner", cells["owner"], ValidationError(refusal))
+            found.pop("owner_id")
     for attname, value in found.items():
         _set(planner, state, plan, attname, value)
 
@@ -150,3 +158,12 @@ def _set(planner, state, plan, attname, value):
     if state.row != plan.first_row:
         plan.value_rows = plan.value_rows or {}
         plan.value_rows[attname] = state.row
+
+
+def own_new_customers(planner):
+    """New customers the file gives no owner belong to the importing user when that user may
+    edit only their own customers (as the form pre-fills the owner and the API sets it)."""
+    if owner_refusal(planner.user, None) is None:
+        return
+    for plan in planner.matcher.plans:
+        plan.values.setdefault("owner_id", planner.user.pk)

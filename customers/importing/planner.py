@@ -21,7 +21,7 @@ from .cells import CellValidator
 from .matching import Matcher
 from .plan_address import plan_address
 from .plan_contact import plan_contact
-from .plan_customer import plan_customer
+from .plan_customer import own_new_customers, plan_customer
 from .plan_groupings import plan_groupings
 from .report import DETAIL_ROWS, ImportResult, RowReport, RowState
 
@@ -98,6 +98,7 @@ class Planner:
             label = plan.label if plan is not None else cells.get("name", "")
             result.rows.append(RowReport(row, state.action(found), label, state.changes))
         result.row_count = total
+        own_new_customers(self)
         # The rows are planned: let their memory go before the writes need some.
         self.table.rows = []
         for plan in self.matcher.customers_by_pk.values():
