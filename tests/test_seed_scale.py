@@ -333,8 +333,7 @@ def test_customers_made_in_the_app_keep_their_own_history(db):
     own = list(Customer.history.model.objects.filter(id=existing.pk).values_list("history_id"))
     seed(3)
     assert (
-        list(Customer.history.model.objects.filter(id=existing.pk).values_list("history_id"))
-        == own
+        list(Customer.history.model.objects.filter(id=existing.pk).values_list("history_id")) == own
     )
     assert Customer.history.model.objects.exclude(id=existing.pk).count() == 2 * 3
 
