@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Profile one page of the benchmark with cProfile: where a request's Python time goes.
 
-    .venv/bin/python bench/profile.py "/kunder/?q=Umeå" [--runs 30] [--sort tottime] [--top 40]
+    .venv/bin/python bench/profile_page.py "/kunder/?q=Umeå" [--runs 30] [--sort tottime] [--top 40]
 
 Same set-up as ``bench/run.py`` (``DATABASE_URL``, the seeded scale data, the Edit-level
 account manager, ``django.test.Client``); a few warm-up requests, then ``--runs`` requests
