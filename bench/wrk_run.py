@@ -17,6 +17,7 @@ import secrets
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,6 +72,13 @@ def main(argv=None):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
     )
+    # The production settings serve hashed static files: their manifest must be there.
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        env=env,
+        cwd=BASE_DIR,
+        check=True,
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -99,9 +107,14 @@ def main(argv=None):
         "Accept-Language: sv",
     ]
     try:
+        probe = urllib.request.Request(
+            base + "/bench/reference/", headers={"X-Forwarded-Proto": "https"}
+        )
         for _ in range(120):
             try:
-                urllib.request.urlopen(base + "/bench/reference/", timeout=2)
+                urllib.request.urlopen(probe, timeout=2)
+                break
+            except urllib.error.HTTPError:  # it answers
                 break
             except OSError:
                 time.sleep(0.5)
