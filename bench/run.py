@@ -44,6 +44,8 @@ BENCH_USERNAME = "bench-editor"
 # biggest account, the report, the project and activity lists.
 TARGETS = {"page": (3.0, 5.0), "search": (3.0, 5.0), "big": (5.0, 8.0)}
 REFERENCE = "reference: bare Django page"
+API_CREATE = "api: create customer"
+CREATED_PREFIX = "Bänkmätning"  # the names of the customers the create row adds
 
 
 def parse_args(argv=None):
@@ -179,9 +181,16 @@ def search_samples():
     mobile = contact.mobile if contact else "+46701234567"
     digits = mobile[3:] if mobile.startswith("+46") else mobile.lstrip("+")
     typed_phone = f"0{digits[:2]} {digits[2:5]} {digits[5:7]} {digits[7:]}".strip()
+    # A switchboard number (an address's, +468 and seven digits) as typed: "08-123 45 67".
+    switchboard = (
+        Address.objects.filter(phone__startswith="+468").order_by("pk")[30000:30001].first()
+    )
+    office = switchboard.phone[4:] if switchboard else "1234567"
+    typed_office = f"08-{office[:3]} {office[3:5]} {office[5:]}"
     return {
         "last_name": contact.last_name if contact else "Bäckström",
         "phone": typed_phone,
+        "office_phone": typed_office,
         "name": "öbe",  # Öberg, Söderberg, Sjöberg ...: a fragment inside names
         "rare": "qzx",  # matches nothing: the planner must not scan for it
         "city": city or "Umeå",
@@ -222,6 +231,11 @@ def pages(few, many):
             f"search: city '{samples['city']}'",
             "search",
             url("customers:customer_list", query={"q": samples["city"]}),
+        ),
+        (
+            f"search: phone '{samples['office_phone']}'",
+            "search",
+            url("customers:customer_list", query={"q": samples["office_phone"]}),
         ),
         (
             f"search: org no '{samples['org']}'",
@@ -311,10 +325,25 @@ def pages(few, many):
         ("api: customer detail few", "page", url("api:customer_detail", few.pk)),
         ("api: customer detail many", "page", url("api:customer_detail", many.pk)),
         ("api: contacts many", "page", url("api:contact_list", many.pk)),
+        # POST: a new customer with its head office per request (removed after the run).
+        (API_CREATE, "page", url("api:customer_list")),
         ("api: projects first page", "other", url("api:project_list")),
         ("api: activities first page", "other", url("api:activity_list")),
     ]
     return found
+
+
+def remove_created():
+    """Delete the customers the create row added, with their history, so every run measures
+    the same data."""
+    from customers.models import Address, Customer
+
+    created = Customer.objects.filter(name__startswith=CREATED_PREFIX + " ")
+    ids = list(created.values_list("pk", flat=True))
+    if ids:
+        created.delete()
+        Customer.history.model.objects.filter(id__in=ids).delete()
+        Address.history.model.objects.filter(customer_id__in=ids).delete()
 
 
 def percentile(values, share):
@@ -326,13 +355,31 @@ def percentile(values, share):
     return ordered[low] + (ordered[high] - ordered[low]) * (k - low)
 
 
-def measure(client, url, *, warmup, runs):
+def create_body(serial):
+    """A new customer for the API's create row: a unique name, a head office."""
+    return {
+        "name": f"{CREATED_PREFIX} {serial} AB",
+        "address": {"line1": "Storgatan 1", "postal_code": "903 26", "city": "Umeå"},
+    }
+
+
+def measure(client, url, *, warmup, runs, post=None):
+    """Time ``runs`` requests of ``url`` after ``warmup`` untimed ones: GETs, or with ``post``
+    (``serial -> body``) POSTs of JSON, each with a body of its own, answered 201."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    serials = iter(range(10**9))
+
+    def request():
+        if post is None:
+            return client.get(url)
+        return client.post(url, post(next(serials)), content_type="application/json")
+
+    ok = 200 if post is None else 201
     for _ in range(max(1, warmup)):
-        response = client.get(url)
-        if response.status_code != 200:
+        response = request()
+        if response.status_code != ok:
             return {"status": response.status_code}
     times, db_times, cpu_times, queries, sizes = [], [], [], [], []
     for _ in range(runs):
@@ -348,7 +395,7 @@ def measure(client, url, *, warmup, runs):
         with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timed):
             started = time.perf_counter()
             cpu_started = time.thread_time()
-            response = client.get(url)
+            response = request()
             cpu = time.thread_time() - cpu_started
             elapsed = time.perf_counter() - started
         times.append(elapsed * 1000)
@@ -499,10 +546,12 @@ def main(argv=None):
         if page_url is None:
             result = {"status": None}
         else:
-            result = measure(client, page_url, warmup=args.warmup, runs=args.runs)
+            post = create_body if name == API_CREATE else None
+            result = measure(client, page_url, warmup=args.warmup, runs=args.runs, post=post)
             result.pop("times", None)
         rows.append({"name": name, "group": group, "url": page_url, "result": result})
         print(f"  measured {name}", file=sys.stderr)
+    remove_created()
     if not reference_times:
         raise SystemExit("No page measured (check --only).")
     reference_median = statistics.median(reference_times)

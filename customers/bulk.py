@@ -29,6 +29,7 @@ writes on the same connection to keep the figures and write them after the ``COP
 import contextlib
 import operator
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
@@ -97,10 +98,11 @@ def insert(
     """Insert a row for each of ``items`` and return their ids in order.
 
     ``history`` writes each row's "+" history record, marked with ``reason`` (by default the
-    current change source) and ``user``. The scale seed passes ``history=False``: seeded rows
-    have no past to show. ``on_history()`` is called when the history records start and
-    ``on_rows(done)`` every ``PROGRESS_ROWS`` rows (progress reports; ``done`` counts the rows,
-    then again their history records, so it goes up to ``len(items)`` twice with history).
+    current change source) and ``user``. The scale seed passes ``history=False`` and writes
+    a dated past with ``copy_to_history`` afterwards. ``on_history()`` is called when the
+    history records start and ``on_rows(done)`` every ``PROGRESS_ROWS`` rows (progress
+    reports; ``done`` counts the rows, then again their history records, so it goes up to
+    ``len(items)`` twice with history).
     """
     if not items:
         return []
@@ -206,33 +208,63 @@ def _copy_insert(model, items, build, *, user, reason, now, history, on_history,
     return ids
 
 
-def copy_to_history(queryset, *, history_type, user, now=None):
-    """Write a history record of each row of ``queryset`` with one ``INSERT ... SELECT``.
+def copy_to_history(queryset, *, history_type, user, now=None, date=None, values=None):
+    """Write a history record of each row of ``queryset`` with one ``INSERT ... SELECT``;
+    return how many were written.
 
     For writes that bypass ``save()``/``delete()`` (so simple-history's signals do not see
     them): copying in the database keeps 100,000 rows within seconds, where building model
     instances for them took most of a minute. The copied columns are the ones the historical
     model tracks, read from it, so a field added to the model is copied too.
+
+    By default every record is dated ``now`` and holds the row's values as they are. The scale
+    seed writes a past: ``date`` is an expression giving each record's ``history_date`` from
+    its row (``Greatest(F("created_at"), Value(day))``), ``values`` maps field names to
+    expressions for values the record holds instead of the row's (``{"title": Value("")}``),
+    and ``user`` may be an expression too (``F("owner_id")``).
     """
     model = queryset.model
     history_model = model.history.model
     tracked = [f.attname for f in model._meta.concrete_fields]
     quote = connection.ops.quote_name
-    select_sql, params = queryset.order_by().values(*tracked).query.sql_with_params()
+    replaced = {model._meta.get_field(name).attname: expr for name, expr in (values or {}).items()}
+    # Replaced values and the date are annotations with names of their own (an annotation may
+    # not shadow a field); the outer SELECT names every column, so their order does not matter.
+    aliases = {f"hist_{name}": expr for name, expr in replaced.items()}
+    if date is not None:
+        aliases["hist_date"] = date
+    user_is_expression = hasattr(user, "resolve_expression")
+    if user_is_expression:
+        aliases["hist_user"] = user
+    plain = [name for name in tracked if name not in replaced]
+    try:
+        select_sql, params = queryset.order_by().values(*plain, **aliases).query.sql_with_params()
+    except EmptyResultSet:  # filtered by an empty list: no rows
+        return 0
+    picked = ", ".join(
+        f"sub.{quote('hist_' + name if name in replaced else model._meta.get_field(name).column)}"
+        for name in tracked
+    )
     columns = ", ".join(quote(history_model._meta.get_field(name).column) for name in tracked)
+    head = [current_source()[:REASON_LENGTH], history_type]
+    if user_is_expression:
+        user_sql = f"sub.{quote('hist_user')}"
+    else:
+        user_sql = "%s"
+        head.append(getattr(user, "pk", None))
+    if date is None:
+        date_sql = "%s"
+        head.insert(0, connection.ops.adapt_datetimefield_value(now or timezone.now()))
+    else:
+        date_sql = f"sub.{quote('hist_date')}"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(history_model._meta.db_table)} "
             "(history_date, history_change_reason, history_type, history_user_id, "
-            f"{columns}) SELECT %s, %s, %s, %s, sub.* FROM ({select_sql}) sub",
-            [
-                connection.ops.adapt_datetimefield_value(now or timezone.now()),
-                current_source()[:REASON_LENGTH],
-                history_type,
-                getattr(user, "pk", None),
-                *params,
-            ],
+            f"{columns}) SELECT {date_sql}, %s, %s, {user_sql}, {picked} FROM ({select_sql}) sub",
+            [*head, *params],
         )
+        return cursor.rowcount
 
 
 def delete(queryset, *, user):

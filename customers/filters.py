@@ -4,6 +4,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import FastSelect
+
 from .collation import swedish
 from .models import Customer, Industry
 from .selectors.customers import customer_owner_choices
@@ -64,11 +66,13 @@ class CustomerListFilter(django_filters.FilterSet):
         label=_("Industry"),
         queryset=Industry.objects.all(),
         empty_label=_("All industries"),
+        widget=FastSelect,
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Customer owner"),
         queryset=lambda request: customer_owner_choices(),
         empty_label=_("All owners"),
+        widget=FastSelect,  # one option per account manager: drawn in Python
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -79,6 +83,7 @@ class CustomerListFilter(django_filters.FilterSet):
         ],
         method="filter_status",
         empty_label=None,
+        widget=FastSelect,
     )
     sort = StableOrderingFilter(
         label=_("Sort by"),

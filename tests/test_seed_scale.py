@@ -253,6 +253,91 @@ def test_city_search_uses_the_address_trigram_index(seeded):
     assert "address_city_trgm" in plan
 
 
+# History: every seeded customer has a past, written once.
+
+
+def _history_counts():
+    return {
+        model.__name__: model.history.model.objects.count()
+        for model in (Customer, Address, Contact, CustomerGroupingOption)
+    }
+
+
+def test_every_seeded_row_has_its_created_record(seeded):
+    for model in (Customer, Address, Contact, CustomerGroupingOption):
+        created = model.history.model.objects.filter(history_type="+")
+        assert set(created.values_list("id", flat=True)) == set(
+            model.objects.values_list("pk", flat=True)
+        )
+        assert not created.exclude(history_change_reason="import: kundregister.csv").exists()
+
+
+def test_every_seeded_customer_has_about_ten_history_records(seeded):
+    from customers.selectors.history import CUSTOMER_HISTORY_SOURCES, customer_history_queryset
+
+    counts = [
+        customer_history_queryset(customer, CUSTOMER_HISTORY_SOURCES).count()
+        for customer in Customer.objects.order_by("pk")[1:]  # the first is a big account
+    ]
+    assert min(counts) >= 6
+    assert 8 <= sum(counts) / len(counts) <= 12
+
+
+def test_a_seeded_change_holds_the_values_before_and_after():
+    from customers.selectors.history import customer_history_page
+
+    seed(3)
+    customer = Customer.objects.exclude(website="").filter(industry__isnull=False).first()
+    entries = customer_history_page(customer, per_page=100).object_list
+    changed = [e for e in entries if e.action == "~" and e.object_type == "Kund"] or [
+        e for e in entries if e.action == "~" and e.object_label == customer.name
+    ]
+    assert changed and changed[0].user is not None  # the account manager
+    fields = {change.new for change in changed[0].changes}
+    assert customer.website in fields
+    assert all(change.old == "" for change in changed[0].changes)
+    assert changed[0].source == "Form" or changed[0].source == "Formulär"
+
+
+def test_a_big_account_has_a_long_history_and_every_contact_changed_twice(db):
+    seed(200)
+    history = Contact.history.model.objects
+    by_customer = sorted(
+        (
+            history.filter(customer_id=customer.pk).count()
+            + Address.history.model.objects.filter(customer_id=customer.pk).count(),
+            customer.pk,
+        )
+        for customer in Customer.objects.all()
+    )
+    most, big = by_customer[-1]
+    assert most > 5 * by_customer[len(by_customer) // 2][0]
+    for contact in Contact.objects.filter(customer_id=big):
+        assert history.filter(id=contact.pk, history_type="~").count() == 2
+
+
+def test_seeding_again_writes_no_history_twice(seeded):
+    before = _history_counts()
+    seed(SCALE)
+    assert _history_counts() == before
+    seed(SCALE + 5)
+    after = _history_counts()
+    assert after["Customer"] == before["Customer"] + 2 * 5
+    assert NumberSequence.objects.get(key="seed_scale_history").next_value == (
+        Customer.objects.order_by("-pk").values_list("pk", flat=True).first()
+    )
+
+
+def test_customers_made_in_the_app_keep_their_own_history(db):
+    existing = CustomerFactory()
+    own = list(Customer.history.model.objects.filter(id=existing.pk).values_list("history_id"))
+    seed(3)
+    assert (
+        list(Customer.history.model.objects.filter(id=existing.pk).values_list("history_id")) == own
+    )
+    assert Customer.history.model.objects.exclude(id=existing.pk).count() == 2 * 3
+
+
 # Fixed query counts: each page runs as many queries for a big account as for a small one.
 
 
@@ -274,7 +359,7 @@ def accounts(db):
         .last()
     )
     # Both the ongoing and the closed list hold a row (an empty list skips its page query),
-    # and both customers get the same kinds of history rows (seeded rows have none).
+    # and both customers get the same kinds of history rows besides their seeded past.
     for customer in (few, many):
         for closed in (False, True):
             ProjectNoteFactory(project=ProjectFactory(customer=customer, is_closed=closed))

@@ -1,12 +1,13 @@
 """Scale data for the benchmark: customers, addresses, contacts and groupings, loaded fast.
 
-``activities/management/commands/seed_scale.py`` orchestrates; this module holds the customer
+``ops/management/commands/seed_scale.py`` orchestrates; this module holds the customer
 part and the shared ``RowWriter`` (``projects.scale_seed`` and ``activities.scale_seed`` add
 theirs), so ``customers`` never imports the apps that depend on it.
 
 Rows go in with PostgreSQL's COPY (psycopg 3 ``cursor.copy()``) and ids reserved from the
-table's own sequence; on other databases (SQLite in tests) through ``bulk_create``. No history
-rows are written: seeded data has no past.
+table's own sequence; on other databases (SQLite in tests) through ``bulk_create``. History
+records are not written with the rows: ``ops.scale_seed.history`` gives every seeded customer
+a past of its own afterwards (dated changes, not only "created now").
 """
 
 import datetime
@@ -511,8 +512,9 @@ def owner_names(count):
 class RowWriter:
     """Insert many rows fast and return their ids, in the order given: ``customers.bulk``,
     the importer's writer (COPY on PostgreSQL, ``bulk_create`` elsewhere), without history
-    records (seeded data has no past). ``columns`` name the values of each row (a tuple);
-    the model's other columns get their defaults."""
+    records (``ops.scale_seed.history`` writes a dated past for the rows afterwards).
+    ``columns`` name the values of each row (a tuple); the model's other columns get their
+    defaults."""
 
     def insert(self, model, columns, rows):
         rows = list(rows)

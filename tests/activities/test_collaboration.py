@@ -171,5 +171,5 @@ def test_query_count_is_fixed(editor_client, customer, count, django_assert_num_
     assert len(response.context["items"]) == min(2 * count, 25)
 
 
-# session, user, 2 x permissions, customer, projects, count, page of keys, notes, activities
-QUERIES_COLLABORATION = 10
+# session, user with permissions, customer, projects, count, page of keys, notes, activities
+QUERIES_COLLABORATION = 8

@@ -123,8 +123,8 @@ def test_list_query_count_is_fixed(reader_client, count, django_assert_num_queri
     for i in range(count):
         ActivityFactory(customer=project.customer, project=project, starts_at=days(i + 1))
     reader_client.get(LIST, {"scope": "all"})
-    # session, user, 2 x permissions, count, page, type choices
-    with django_assert_num_queries(7):
+    # session, user with permissions, count, page, type choices
+    with django_assert_num_queries(5):
         reader_client.get(LIST, {"scope": "all"})
 
 

@@ -206,13 +206,13 @@ def test_history_tab_query_count_is_fixed(reader_client, django_assert_num_queri
 
 
 def _expected_queries():
-    # session, user, user's permissions (2: user and group perms), customer, count, page, then
+    # session, user with their permissions (core.auth_backends), customer, count, page, then
     # one for each history source, with or without entries on the page: customer, address,
     # contact, grouping, and the project and activity sources those apps register.
     from customers.selectors.history import all_sources
 
     assert len(all_sources()) == 6
-    return 7 + len(all_sources())
+    return 5 + len(all_sources())
 
 
 def _history_of_kind(customer, kind):

@@ -101,8 +101,8 @@ def test_list_query_count_is_fixed(
     for _ in range(count):
         ProjectFactory(owner=editor, sales_status=status_open, contact=None)
     all_client.get(LIST)
-    # session, user, 2 x permissions, count, page, status and owner choices
-    with django_assert_num_queries(8):
+    # session, user with permissions, count, page, status and owner choices
+    with django_assert_num_queries(6):
         all_client.get(LIST)
 
 
@@ -152,8 +152,8 @@ def test_detail_query_count_is_fixed(all_client, count, django_assert_num_querie
         ActivityFactory(customer=project.customer, project=project)
         ProjectNoteFactory(project=project)
     all_client.get(detail(project))
-    # session, user, 2 x permissions, project, activities, notes, statuses of the status form
-    with django_assert_num_queries(8):
+    # session, user with permissions, project, activities, notes, statuses of the status form
+    with django_assert_num_queries(6):
         all_client.get(detail(project))
 
 

@@ -7,9 +7,13 @@ more rows than the rest, so pages can be measured with few and with many related
 The command lives in ``ops`` because it writes all three apps; ``ops`` sits above them, so no
 domain app imports another to seed. Each app's part is a module of ``ops/scale_seed/``.
 
+Then every seeded customer gets its history records (``ops/scale_seed/history.py``: about 10
+per customer, some 500 for a big account), so the History tab is timed with a past to show.
+
 Idempotent per scale: the ``seed_scale`` row of NumberSequence counts the customers seeded so
-far; a run tops up to ``--customers`` and adds nothing when that many are there. Each chunk is
-one transaction, so an interrupted run resumes where it stopped.
+far; a run tops up to ``--customers`` and adds nothing when that many are there (and history
+only for customers that have none). Each chunk is one transaction, so an interrupted run
+resumes where it stopped.
 """
 
 import time
@@ -20,6 +24,7 @@ from django.db import connection, transaction
 from customers.models import NumberSequence
 from ops.scale_seed import activities as activity_seed
 from ops.scale_seed import customers as customer_seed
+from ops.scale_seed import history as history_seed
 from ops.scale_seed import projects as project_seed
 
 
@@ -43,10 +48,28 @@ class Command(BaseCommand):
     def handle(self, *args, customers, seed, chunk, **options):
         target = customers
         done = seeded_count()
+        started = time.perf_counter()
         if done >= target:
             self.stdout.write(f"Scale data present: {done} customers seeded; nothing to add.")
-            return
-        started = time.perf_counter()
+        else:
+            self.seed(done, target, seed, chunk, started)
+        records = history_seed.seed_all(self.stdout)
+        if records:
+            self.stdout.write(f"{records} history records written.")
+        if connection.vendor == "postgresql" and (records or done < target):
+            # Fresh statistics (or the planner plans for empty tables) and a visibility map, so
+            # index-only scans work at once rather than after autovacuum comes round.
+            with connection.cursor() as cursor:
+                # VACUUM cannot run inside a transaction (a test's, or a caller's atomic block).
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
+        if records or done < target:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Seeded up to {target} customers in {time.perf_counter() - started:.1f} s."
+                )
+            )
+
+    def seed(self, done, target, seed, chunk, started):
         with transaction.atomic():
             lookups = customer_seed.ensure_lookups(target)
             statuses = project_seed.ensure_lookups()
@@ -76,14 +99,3 @@ class Command(BaseCommand):
             if done % 10_000 == 0 or done == target:
                 elapsed = time.perf_counter() - started
                 self.stdout.write(f"{done} customers ({activities} activities) in {elapsed:.0f} s")
-        if connection.vendor == "postgresql":
-            # Fresh statistics (or the planner plans for empty tables) and a visibility map, so
-            # index-only scans work at once rather than after autovacuum comes round.
-            with connection.cursor() as cursor:
-                # VACUUM cannot run inside a transaction (a test's, or a caller's atomic block).
-                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM ANALYZE")
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Seeded up to {target} customers in {time.perf_counter() - started:.1f} s."
-            )
-        )
