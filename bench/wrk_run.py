@@ -72,6 +72,9 @@ def main(argv=None):
         ALLOWED_HOSTS="127.0.0.1,localhost",
         LOG_LEVEL="WARNING",
     )
+    if not env.get("REDIS_URL"):
+        # One machine: the API's throttle counters may stay in each process (prod asks).
+        env.setdefault("KUNDKORT_API_THROTTLE_CACHE_URL", "local")
     # The production settings serve hashed static files: their manifest must be there.
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],

@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import FastSelect
+from core.widgets import InlineSelect
 
 from .collation import swedish
 from .models import Customer, Industry
@@ -66,13 +66,13 @@ class CustomerListFilter(django_filters.FilterSet):
         label=_("Industry"),
         queryset=Industry.objects.all(),
         empty_label=_("All industries"),
-        widget=FastSelect,
+        widget=InlineSelect,
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Customer owner"),
         queryset=lambda request: customer_owner_choices(),
         empty_label=_("All owners"),
-        widget=FastSelect,  # one option per account manager: drawn in Python
+        widget=InlineSelect,  # one option per account manager: one template, no include per option
     )
     status = django_filters.ChoiceFilter(
         label=_("Status"),
@@ -83,7 +83,7 @@ class CustomerListFilter(django_filters.FilterSet):
         ],
         method="filter_status",
         empty_label=None,
-        widget=FastSelect,
+        widget=InlineSelect,
     )
     sort = StableOrderingFilter(
         label=_("Sort by"),
