@@ -143,7 +143,9 @@ def _confirm(run, progress):
 
 
 def _undo(run, progress):
-    blocked = import_undo(run=run, user=run.undone_by, only_untouched=run.undo_untouched_only)
+    blocked = import_undo(
+        run=run, user=run.undone_by, only_untouched=run.undo_untouched_only, progress=progress
+    )
     progress.close()
     run.refresh_from_db()
     return run.status if blocked is not None else None

@@ -18,6 +18,11 @@ PHASE_LABELS = {
     "contacts": _("Writing contacts"),
     "groupings": _("Writing groupings"),
     "history": _("Writing history"),
+    "undo_checking": _("Checking what changed since the import"),
+    "undo_groupings": _("Undoing groupings"),
+    "undo_contacts": _("Undoing contacts"),
+    "undo_addresses": _("Undoing addresses"),
+    "undo_customers": _("Undoing customers"),
 }
 
 # Phases that go through the file's rows: the progress box shows rows read and checked.

@@ -9,11 +9,18 @@ when the import created the customer, when other rows (an address, a project, an
 refer to it now. Those customers are listed and nothing is undone, unless the administrator
 chooses to undo only the customers nobody touched. It all happens in one transaction, and the
 history rows it writes say "undo import: <file>".
+
+Two undos of one run (a retry racing a worker that was thought dead) are serialised with a
+lock of their own, not by locking the run's row: the worker writes its progress and heartbeat to
+that row through a second connection while the undo's transaction is open, and such a write
+would otherwise wait for the undo's commit (the heartbeat would stop, and a long undo would be
+taken for a crashed one). The undo reports its progress, table by table every 1,000 rows, and
+closes the reporter before it writes the run's row itself, the last thing it does.
 """
 
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from core.history import SOURCE_UNDO_IMPORT, change_source
@@ -23,6 +30,18 @@ from .lookups import CHUNK
 
 # Children before parents: contacts point at addresses, everything at the customer.
 TRACKED = (CustomerGroupingOption, Contact, Address, Customer)
+# The undo's phase for each model, in the order they are undone.
+PHASES = {
+    CustomerGroupingOption: "undo_groupings",
+    Contact: "undo_contacts",
+    Address: "undo_addresses",
+    Customer: "undo_customers",
+}
+# Progress is reported every this many rows (the reporter writes at most twice a second).
+PROGRESS_ROWS = 1000
+# The first key of the PostgreSQL advisory lock an undo holds for its run (the second is the
+# run's id): any number no other lock in the project uses.
+UNDO_LOCK = 0x4B4B5544
 # Stamps an undo sets itself rather than restoring.
 NOT_RESTORED = {"id", "version", "updated_at", "updated_by_id", "created_at", "created_by_id"}
 
@@ -137,14 +156,36 @@ def _previous_rows(model, rows):
     return previous
 
 
-def _undo_model(model, rows, *, user, now):
+def _no_progress(phase, done, total):
+    pass
+
+
+class _Counter:
+    """Rows undone of one model, reported every ``PROGRESS_ROWS`` and at the end."""
+
+    def __init__(self, progress, model, total):
+        self.progress, self.phase, self.total, self.done = progress, PHASES[model], total, 0
+        progress(self.phase, 0, total)
+
+    def step(self):
+        self.done += 1
+        if self.done % PROGRESS_ROWS == 0:
+            self.progress(self.phase, self.done, self.total)
+
+    def end(self):
+        self.progress(self.phase, self.total, self.total)
+
+
+def _undo_model(model, rows, *, user, now, progress=_no_progress):
     created = [pk for pk, row in rows.items() if row["history_type"] == "+"]
     changed = {pk: row for pk, row in rows.items() if row["history_type"] == "~"}
     removed = [row for row in rows.values() if row["history_type"] == "-"]
+    counter = _Counter(progress, model, len(rows))
     for ids in _chunks(created):
         for obj in model._base_manager.filter(pk__in=ids):
             obj._history_user = user
             obj.delete()
+            counter.step()
     if changed:
         previous = _previous_rows(model, changed)
         restores = []
@@ -160,6 +201,7 @@ def _undo_model(model, rows, *, user, now):
         )
         objects = model._base_manager.in_bulk([pk for pk, _values in restores])
         for pk, values in restores:
+            counter.step()
             obj = objects.get(pk)
             if obj is None or not values:
                 continue
@@ -177,20 +219,44 @@ def _undo_model(model, rows, *, user, now):
         obj = model(**{key: row[key] for key in ("customer_id", "option_id")})
         obj._history_user = user
         obj.save()
+        counter.step()
+    counter.end()
 
 
-def import_undo(*, run, user, only_untouched=False):
+def _lock(run):
+    """Hold the undo's lock for ``run`` until the transaction ends (PostgreSQL; SQLite lets
+    one transaction write at a time anyway). Not the run's row: see the module."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [UNDO_LOCK, run.pk])
+
+
+def _close(progress):
+    close = getattr(progress, "close", None)
+    if close is not None:
+        close()
+
+
+def import_undo(*, run, user, only_untouched=False, progress=_no_progress):
     """Undo ``run`` (an ``ImportRun`` that was confirmed) in one transaction.
 
     Returns the customers changed by someone since the import (``[{"id", "name", "by"}]``).
     When there are some and ``only_untouched`` is false, nothing is undone and the run keeps
     the list in ``undo_blocked`` for the page; otherwise the rest is undone and the run is
-    marked undone.
+    marked undone. Returns None, doing nothing, when another undo of ``run`` has undone it
+    meanwhile. ``progress(phase, done, total)`` is told how far it is; when it has a
+    ``close()`` (a job's ``Reporter``), that is called before the run's row is written.
     """
     now = timezone.now()
     with transaction.atomic(), change_source(SOURCE_UNDO_IMPORT, run.file_name[:80]):
-        run = type(run).objects.select_for_update().get(pk=run.pk)
+        _lock(run)
+        run = type(run).objects.get(pk=run.pk)
+        if run.undone_at is not None:
+            _close(progress)
+            return None
+        progress("undo_checking", 0, len(TRACKED))
         plan = _Plan(run.history_reason).load()
+        progress("undo_checking", len(TRACKED), len(TRACKED))
         names = dict(
             Customer._base_manager.filter(pk__in=list(plan.touched)).values_list("pk", "name")
         )
@@ -199,6 +265,7 @@ def import_undo(*, run, user, only_untouched=False):
             for pk, by in sorted(plan.touched.items(), key=lambda item: names.get(item[0], ""))
         ]
         if blocked and not only_untouched:
+            _close(progress)  # the run's row is written next, in this transaction
             run.undo_blocked = blocked
             run.stage = "confirm"
             run.status = run.DONE
@@ -212,7 +279,8 @@ def import_undo(*, run, user, only_untouched=False):
                 if _customer_of(model, row) not in skip:
                     by_model[model][pk] = row
         for model in TRACKED:
-            _undo_model(model, by_model[model], user=user, now=now)
+            _undo_model(model, by_model[model], user=user, now=now, progress=progress)
+        _close(progress)  # the run's row is written next, in this transaction
         run.undo_blocked = blocked
         run.status = run.UNDONE
         run.undone_at = now

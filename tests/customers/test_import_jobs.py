@@ -253,8 +253,8 @@ def test_an_undo_that_fails_undoes_nothing_and_its_retry_undoes_the_import(
     run = imported(importer_client)
     original = undo_module._undo_model
 
-    def undo_then_fail(model, rows, *, user, now):
-        original(model, rows, user=user, now=now)
+    def undo_then_fail(model, rows, **kwargs):
+        original(model, rows, **kwargs)
         if model is Customer:
             raise RuntimeError("disk on fire")
 
