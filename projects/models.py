@@ -48,7 +48,7 @@ class SalesStatus(models.Model):
             models.CheckConstraint(
                 condition=Q(probability__lte=100),
                 name="salesstatus_probability_max_100",
-                violation_error_message=_("Probability cannot be over 100 %."),
+                violation_error_message=_("Probability cannot be over 100 %%."),
             ),
             models.UniqueConstraint(
                 fields=["is_default"],
@@ -189,7 +189,7 @@ class Project(Stamped):
             models.CheckConstraint(
                 condition=Q(probability__isnull=True) | Q(probability__lte=100),
                 name="project_probability_max_100",
-                violation_error_message=_("Probability cannot be over 100 %."),
+                violation_error_message=_("Probability cannot be over 100 %%."),
             ),
         ]
 

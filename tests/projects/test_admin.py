@@ -83,3 +83,19 @@ def test_project_customer_cannot_change_once_it_has_activities():
     with pytest.raises(ValidationError) as error:
         project.full_clean()
     assert "customer" in error.value.error_dict
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_a_probability_over_100_is_refused_with_its_message(language):
+    """The constraint's message has a per cent sign, which Django formats with the constraint's
+    name: a bare one was an incomplete format (a server error in the admin)."""
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from projects.models import SalesStatus
+
+    status = SalesStatus(name="Över", probability=188)
+    with translation.override(language), pytest.raises(ValidationError) as refused:
+        status.full_clean()
+    expected = "Sannolikheten kan inte vara över 100 %." if language == "sv" else "over 100 %."
+    assert any(expected in message for message in refused.value.messages)
