@@ -427,7 +427,7 @@ def test_history_page_queries_do_not_grow_with_runs(
         )
 
     make(1)
-    with django_assert_num_queries(6) as one:
+    with django_assert_num_queries(4) as one:
         importer_client.get(HISTORY_URL)
     make(49)
     with django_assert_num_queries(len(one.captured_queries)):
