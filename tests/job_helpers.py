@@ -6,8 +6,16 @@ django-tasks-db's own claim and ``Worker.run_task``; on RQ through a burst ``Sim
 (no fork). ``tests/customers/test_import_jobs.py`` kills a real worker process instead.
 """
 
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+
+ROOT = Path(__file__).resolve().parents[1]
 
 WORKER_ID = "test-worker"
 
@@ -85,3 +93,40 @@ def post_and_run(client, url, data=None):
         response = client.post(url, data or {})
     run_jobs()
     return response
+
+
+def start_worker(*, burst=False, **env):
+    """A real job worker in its own process on the test database (PostgreSQL), the progress
+    on a connection of its own; ``env`` adds settings, ``burst`` stops an RQ worker when its
+    queue is empty. Its own process group, so that killing it kills RQ's work horse too."""
+    db = connection.settings_dict
+    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    command = ["db_worker", "--no-startup-delay", "--interval", "0.1", "--queue-name", "default"]
+    if settings.KUNDKORT_TASKS_BACKEND == "rq":
+        command = ["rqworker", *(["--burst"] if burst else [])]
+        command += ["--job-class", "django_tasks_rq.backend.Job", "default"]
+    return subprocess.Popen(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env={
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "settings.test",
+            "DATABASE_URL": url,
+            "KUNDKORT_JOBS_PROGRESS_OWN_CONNECTION": "true",
+            **env,
+        },
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def wait_for(predicate, seconds=120):
+    """Poll ``predicate`` until it returns something true, and return that."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError("gave up waiting")

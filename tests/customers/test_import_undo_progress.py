@@ -15,13 +15,12 @@ import datetime
 import os
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
-from django.db import connection, transaction
+from django.db import transaction
 from django.urls import reverse
 
 from customers.background import models as background_models
@@ -29,9 +28,9 @@ from customers.background import progress as progress_module
 from customers.importing.models import ImportRun
 from customers.models import Address, Contact, Customer, CustomerGroupingOption
 from tests.customers.test_import_jobs import IMPORTER_PERMISSIONS
-from tests.customers.test_job_progress import ROOT, _upload, big_file
+from tests.customers.test_job_progress import _upload, big_file
 from tests.factories import UserFactory
-from tests.job_helpers import clear_queue, enqueued, run_jobs
+from tests.job_helpers import clear_queue, enqueued, run_jobs, start_worker, wait_for
 
 POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
 UNDO_PHASES = ("undo_groupings", "undo_contacts", "undo_addresses", "undo_customers")
@@ -62,16 +61,6 @@ def _imported(client, rows):
 def _post_undo(client, run):
     with enqueued():
         client.post(reverse("admin:customers_customer_import_undo", args=[run.pk]))
-
-
-def _wait_for(predicate, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("gave up waiting")
 
 
 @pytest.mark.django_db
@@ -130,30 +119,6 @@ def test_an_undo_that_finds_the_run_undone_already_does_nothing(client):
     assert run.status == ImportRun.UNDONE and run.undo_blocked == []
 
 
-def _start_worker():
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings.test",
-        "DATABASE_URL": url,
-        "KUNDKORT_JOBS_PROGRESS_OWN_CONNECTION": "true",
-        "KUNDKORT_JOB_PROGRESS_SECONDS": "0",
-        "KUNDKORT_JOB_HEARTBEAT_SECONDS": "0.2",
-    }
-    command = ["db_worker", "--no-startup-delay", "--interval", "0.1", "--queue-name", "default"]
-    if settings.KUNDKORT_TASKS_BACKEND == "rq":
-        command = ["rqworker", "--burst", "--job-class", "django_tasks_rq.backend.Job", "default"]
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 def _state(run):
     return (
         ImportRun.objects.filter(pk=run.pk)
@@ -177,14 +142,16 @@ def test_a_long_undo_shows_progress_keeps_its_heartbeat_and_is_not_taken_for_cra
     stale = datetime.timedelta(seconds=settings.KUNDKORT_JOB_STALE_SECONDS)
 
     _post_undo(client, run)
-    worker = _start_worker()
+    worker = start_worker(
+        burst=True, KUNDKORT_JOB_PROGRESS_SECONDS="0", KUNDKORT_JOB_HEARTBEAT_SECONDS="0.2"
+    )
     try:
         with transaction.atomic():
             # The undo deletes the customers last: holding them keeps it waiting half-way, its
             # transaction open, after it has removed the groupings, contacts and addresses.
             assert len(Customer.objects.select_for_update()) == rows
             # Each statement here sees what other transactions committed (read committed).
-            progress = _wait_for(
+            progress = wait_for(
                 lambda: (state := _state(run))["phase"] in UNDO_PHASES[1:] and state
             )
             assert progress["status"] == ImportRun.RUNNING
@@ -210,7 +177,7 @@ def test_a_long_undo_shows_progress_keeps_its_heartbeat_and_is_not_taken_for_cra
                 "pk", flat=True
             )
         # The lock is gone: the undo goes on to its end.
-        _wait_for(lambda: _state(run)["status"] not in ImportRun.ACTIVE)
+        wait_for(lambda: _state(run)["status"] not in ImportRun.ACTIVE)
     finally:
         os.killpg(worker.pid, signal.SIGTERM)
         try:

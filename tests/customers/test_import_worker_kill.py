@@ -10,25 +10,19 @@ database from another process (pytest-django's SQLite test database lives in mem
 
 import os
 import signal
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from customers.importing.models import ImportRun
 from customers.models import Address, Customer
 from tests.customers.import_helpers import csv_bytes
 from tests.factories import UserFactory
-from tests.job_helpers import clear_queue, run_jobs
+from tests.job_helpers import clear_queue, run_jobs, start_worker, wait_for
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 20_000
 WRITING = {"customers", "addresses", "contacts", "groupings", "history"}
 
@@ -39,41 +33,6 @@ pytestmark = [
         reason="a worker process needs the test database on PostgreSQL",
     ),
 ]
-
-
-def _worker_command():
-    if settings.KUNDKORT_TASKS_BACKEND == "rq":
-        return ["rqworker", "--job-class", "django_tasks_rq.backend.Job", "default"]
-    return ["db_worker", "--no-startup-delay", "--interval", "0.1", "--queue-name", "default"]
-
-
-def _start_worker():
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings.test",
-        "DATABASE_URL": url,
-        "KUNDKORT_JOBS_PROGRESS_OWN_CONNECTION": "true",
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *_worker_command()],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,  # its own process group: RQ's work horse dies with it
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait_for(predicate, seconds=120):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise AssertionError("gave up waiting")
 
 
 def test_worker_killed_mid_confirm_leaves_nothing_and_the_run_can_be_retried(client):
@@ -97,9 +56,9 @@ def test_worker_killed_mid_confirm_leaves_nothing_and_the_run_can_be_retried(cli
     assert run.can_confirm, run.get_report()["errors"][:3]
 
     client.post(reverse("admin:customers_customer_import_confirm", args=[run.pk]))
-    worker = _start_worker()
+    worker = start_worker()
     try:
-        phase, identity = _wait_for(
+        phase, identity = wait_for(
             lambda: (
                 ImportRun.objects.filter(pk=run.pk, phase__in=WRITING)
                 .values_list("phase", "worker")

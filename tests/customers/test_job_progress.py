@@ -10,11 +10,8 @@ connection (production's set-up on PostgreSQL) and watches the progress move fro
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from collections import defaultdict
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -30,9 +27,8 @@ from customers.models import Address, Contact, Customer, CustomerGroupingOption
 from tests.customers.import_helpers import csv_bytes
 from tests.customers.test_import_jobs import IMPORTER_PERMISSIONS
 from tests.factories import UserFactory
-from tests.job_helpers import clear_queue, enqueued, post_and_run, run_jobs
+from tests.job_helpers import clear_queue, enqueued, post_and_run, run_jobs, start_worker
 
-ROOT = Path(__file__).resolve().parents[2]
 ROWS = 4_500
 HEADER = [
     "Customer name",
@@ -219,29 +215,6 @@ def test_a_phase_that_comes_back_keeps_its_start(every_report):
     assert run.phase_started_at == started  # the time left counts from the phase's start
 
 
-def _start_worker():
-    db = connection.settings_dict
-    url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "settings.test",
-        "DATABASE_URL": url,
-        "KUNDKORT_JOBS_PROGRESS_OWN_CONNECTION": "true",
-        "KUNDKORT_JOB_PROGRESS_SECONDS": "0",
-    }
-    command = ["db_worker", "--no-startup-delay", "--interval", "0.1", "--queue-name", "default"]
-    if settings.KUNDKORT_TASKS_BACKEND == "rq":
-        command = ["rqworker", "--burst", "--job-class", "django_tasks_rq.backend.Job", "default"]
-    return subprocess.Popen(
-        [sys.executable, "manage.py", *command],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(not POSTGRES, reason="a worker process needs the test database on PostgreSQL")
 def test_a_worker_with_a_second_connection_shows_the_copy_moving(client):
@@ -256,7 +229,7 @@ def test_a_worker_with_a_second_connection_shows_the_copy_moving(client):
     assert run.can_confirm
     client.post(reverse("admin:customers_customer_import_confirm", args=[run.pk]))
     seen = defaultdict(set)
-    worker = _start_worker()
+    worker = start_worker(burst=True, KUNDKORT_JOB_PROGRESS_SECONDS="0")
     try:
         deadline = time.monotonic() + 600
         while time.monotonic() < deadline:
