@@ -164,6 +164,23 @@ def test_history_is_paginated(reader_client):
     assert len(second.context["entries"]) == 6  # 30 changes + the creation
 
 
+@pytest.mark.parametrize(
+    ("asked", "shown", "entries"),
+    [("2", 2, 6), ("99", 2, 6), ("0", 2, 6), ("-1", 2, 6), ("x", 1, 25), ("", 1, 25)],
+)
+def test_history_page_number_is_picked_as_django_picks_it(reader_client, asked, shown, entries):
+    """Past the end or below 1: the last page; not a number: the first (``get_page``)."""
+    customer = CustomerFactory()
+    for i in range(30):
+        customer.name = f"Name {i}"
+        customer.save()
+    response = reader_client.get(_url(customer), {"page": asked})
+    page = response.context["page_obj"]
+    assert (page.number, len(response.context["entries"])) == (shown, entries)
+    assert page.paginator.count == 31
+    assert page.paginator.num_pages == 2
+
+
 def test_history_tab_renders_changes_escaped(reader_client):
     customer = CustomerFactory(name="<b>bold</b>")
     customer.name = "<script>alert(1)</script>"
@@ -206,13 +223,14 @@ def test_history_tab_query_count_is_fixed(reader_client, django_assert_num_queri
 
 
 def _expected_queries():
-    # session, user with their permissions (core.auth_backends), customer, count, page, then
-    # one for each history source, with or without entries on the page: customer, address,
-    # contact, grouping, and the project and activity sources those apps register.
+    # session, user with their permissions (core.auth_backends), customer, the page with the
+    # count of all entries, then one for each history source, with or without entries on the
+    # page: customer, address, contact, grouping, and the project and activity sources those
+    # apps register.
     from customers.selectors.history import all_sources
 
     assert len(all_sources()) == 6
-    return 5 + len(all_sources())
+    return 4 + len(all_sources())
 
 
 def _history_of_kind(customer, kind):
