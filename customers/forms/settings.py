@@ -4,6 +4,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import InlineSelect
+
 from ..models import (
     Currency,
     Customer,
@@ -83,6 +85,18 @@ class CustomerSettingsForm(forms.ModelForm):
             "currency": CurrencyChoiceField,
             "invoice_language": LookupChoiceField,
             "einvoice_operator": OperatorChoiceField,
+        }
+        # Drawn by one template each, without an include per option (core/widgets.py).
+        widgets = {
+            name: InlineSelect
+            for name in (
+                "payment_term",
+                "invoice_template",
+                "price_list",
+                "currency",
+                "invoice_language",
+                "einvoice_operator",
+            )
         }
         help_texts = {
             "einvoice_address": _(
