@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -58,23 +58,32 @@ def customer_projects(*, customer, user, open_page=None, closed_page=None, with_
     """The customer's projects for the Sales & Projects tab: open and closed, each paginated.
 
     Open ones are ordered by expected order date (soonest first), closed ones newest closed
-    first. Queries: two per list (count and page) and one for the totals.
+    first. Queries: one counting both lists, one per list's page (none for an empty list) and
+    one for the totals.
     """
     projects = Project.objects.visible_to(user).filter(customer=customer)
     rows = projects.select_related("owner", "sales_status", "currency", "contact")
     size = settings.KUNDKORT_PAGE_SIZE
-    open_list = Paginator(
+    counts = projects.aggregate(
+        open=Count("pk", filter=Q(is_closed=False)), closed=Count("pk", filter=Q(is_closed=True))
+    )
+    open_paginator = Paginator(
         rows.filter(is_closed=False).order_by(
             "kind", F("expected_order_date").asc(nulls_last=True), "-created_at", "-id"
         ),
         size,
-    ).get_page(open_page)
-    closed_list = Paginator(
+    )
+    closed_paginator = Paginator(
         rows.filter(is_closed=True).order_by(
             F("closed_date").desc(nulls_last=True), "-created_at", "-id"
         ),
         size,
-    ).get_page(closed_page)
+    )
+    # Both counts came in one query: the paginators do not count again.
+    open_paginator.count = counts["open"]
+    closed_paginator.count = counts["closed"]
+    open_list = open_paginator.get_page(open_page)
+    closed_list = closed_paginator.get_page(closed_page)
     return {
         "open_projects": open_list,
         "closed_projects": closed_list,
