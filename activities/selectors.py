@@ -20,6 +20,24 @@ from .permissions import mark_editable
 CARD_UPCOMING_LIMIT = 10
 CARD_OVERDUE_LIMIT = 10
 CARD_DONE_LIMIT = 5
+# What a row of the card's Activities section reads (_activity_rows.html, _prepare_card_rows,
+# may_edit_activity).
+CARD_ROW_FIELDS = (
+    "subject",
+    "starts_at",
+    "is_all_day",
+    "is_done",
+    "done_at",
+    "customer",
+    "type__name",
+    "type__icon",
+    "type__category",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "project__number",
+    "project__name",
+)
 
 
 def may_add_activity(user):
@@ -36,7 +54,9 @@ def card_activities_context(request, customer):
     user = request.user
     now = timezone.now()
     activities = Activity.objects.visible_to(user).filter(customer=customer)
-    rows = activities.select_related("type", "owner", "project")
+    # Only the columns the rows show: 21 instead of 66 to compile, send and load (a project
+    # has 30 columns; its number and name are shown).
+    rows = activities.select_related("type", "owner", "project").only(*CARD_ROW_FIELDS)
     counts = activities.aggregate(
         upcoming=Count("pk", filter=Q(is_done=False, starts_at__gte=now)),
         overdue=Count("pk", filter=Q(is_done=False, starts_at__lt=now)),

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.db import connection
+from django.template.loader import render_to_string
 from django.test.client import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -115,7 +116,10 @@ def test_selector_query_count_is_fixed(readonly_user, customer, count, django_as
     project = ProjectFactory(customer=customer)
     for i in range(count):
         ActivityFactory(
-            customer=customer, project=project if i % 2 else None, starts_at=days(i + 1)
+            customer=customer,
+            project=project if i % 2 else None,
+            starts_at=days(i + 1),
+            owner=readonly_user,
         )
         ActivityFactory(customer=customer, starts_at=days(-i - 1))
         ActivityFactory(customer=customer, is_done=True, done_at=days(-i))
@@ -124,7 +128,15 @@ def test_selector_query_count_is_fixed(readonly_user, customer, count, django_as
     readonly_user.has_perm("activities.view_activity")  # load the permission cache
     with django_assert_num_queries(2):
         context = card_activities_context(request, customer)
+        # Drawing the rows reads only what the selector loaded (no query per row).
+        html = render_to_string(
+            "activities/card/_activities_section.html", {"section": context}, request=request
+        )
     assert context["total"] == 3 * count
+    if count > 1:
+        assert str(project) in html
+        owner_name = readonly_user.get_full_name() or readonly_user.username
+        assert f"· {owner_name}" in html
 
 
 def page_queries(client, customer):
