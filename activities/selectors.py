@@ -6,12 +6,12 @@ Every function runs a fixed number of queries whatever the number of rows.
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.db.models import CharField, Count, F, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from core.pagination import page_with_count
 from projects.models import Project, ProjectNote
 
 from .models import Activity
@@ -145,8 +145,9 @@ def collaboration_timeline(*, customer, user, project=None, page=None):
     """One feed, newest first, of the notes and activities of all the customer's projects.
 
     An activity is dated by its start, a note by when it was posted. The two tables are
-    merged in the database (a UNION of (kind, pk, date)), so a page costs four queries: the
-    count, the page of keys, then the notes and the activities on it with what they show.
+    merged in the database (a UNION of (kind, pk, date)), so a page costs three queries: the
+    page of keys with the number of all entries (``page_with_count``), then the notes and the
+    activities on it with what they show.
     """
     notes = ProjectNote.objects.visible_to(user).filter(project__customer=customer)
     activities = Activity.objects.visible_to(user).filter(customer=customer, project__isnull=False)
@@ -167,8 +168,10 @@ def collaboration_timeline(*, customer, user, project=None, page=None):
         )
         .order_by("-date", "-pk")
     )
-    page_obj = Paginator(keys, settings.KUNDKORT_PAGE_SIZE).get_page(page)
-    entries = list(page_obj.object_list)
+    # (kind, pk, date), newest first as the UNION orders them.
+    page_obj, entries = page_with_count(
+        keys, page or 1, settings.KUNDKORT_PAGE_SIZE, order_by=[(3, True), (2, True)]
+    )
     note_ids = [pk for kind, pk, _date in entries if kind == "note"]
     activity_ids = [pk for kind, pk, _date in entries if kind == "activity"]
     notes_by_pk = (
@@ -182,9 +185,11 @@ def collaboration_timeline(*, customer, user, project=None, page=None):
         else {}
     )
     items = []
-    for kind, pk, date in entries:
+    for kind, pk, _date in entries:
         obj = notes_by_pk.get(pk) if kind == "note" else activities_by_pk.get(pk)
         if obj is not None:
+            # The date the UNION ordered by, from the loaded row (with its field's converters).
+            date = obj.created_at if kind == "note" else obj.starts_at
             items.append({"kind": kind, "date": date, "object": obj, "project": obj.project})
     return page_obj, items
 

@@ -8,14 +8,14 @@ records on the page together with the records just before them (for the field ch
 plain query, even when it has none on the page, so a page takes 1 + (number of sources)
 queries whatever kinds of history the customer has and however many entries there are: the
 page's keys and the number of entries come from the same query (a window count over the UNION),
-so the UNION is compiled and run once, not once for the count and again for the page.
+so the UNION is compiled and run once, not once for the count and again for the page
+(``core.pagination.page_with_count``).
 """
 
 import functools
 from dataclasses import dataclass, field, replace
 
-from django.core.paginator import Page, Paginator
-from django.db import connections, models
+from django.db import models
 from django.db.models import F, Value, Window
 from django.db.models.functions import Lag
 from django.utils import formats, timezone
@@ -31,6 +31,7 @@ from core.history import (
     SOURCE_SYSTEM,
     SOURCE_UNDO_IMPORT,
 )
+from core.pagination import page_with_count
 from core.registry import HistorySource, history_sources
 
 from ..models import Address, Contact, Customer, CustomerGroupingOption
@@ -309,49 +310,6 @@ def customer_history_queryset(customer, sources=None):
     return first.union(*rest, all=True).order_by("-history_date", "-history_id")
 
 
-def _history_keys_page(history, page_number, per_page):
-    """The page ``page_number`` of ``history`` (from ``customer_history_queryset``), picked as
-    ``Paginator.get_page`` picks it, and its rows ``(history id, date, source key, previous
-    id)``.
-
-    One query: the UNION, compiled once, wrapped in ``SELECT ..., COUNT(*) OVER ()`` with the
-    page's LIMIT and OFFSET gives both the page's rows and the number of all entries. Only a
-    page number past the end or below 1 (an old or edited link) costs a count first.
-    """
-    paginator = Paginator(history, per_page)
-    try:
-        number = int(page_number)
-    except (TypeError, ValueError):
-        number = 1
-    if number < 1:
-        number = paginator.num_pages
-    fetched = _history_rows_with_count(history, number, per_page)
-    if not fetched and number > 1:
-        number = paginator.num_pages
-        fetched = _history_rows_with_count(history, number, per_page)
-    # The count came with the rows: the paginator must not run its own COUNT.
-    paginator.count = fetched[0][4] if fetched else 0
-    rows = [(history_id, when, key, previous) for history_id, when, key, previous, _n in fetched]
-    return Page(rows, number, paginator), rows
-
-
-def _history_rows_with_count(history, number, per_page):
-    """Page ``number`` of ``history``'s rows, each followed by the number of all rows."""
-    union = history.order_by()
-    connection = connections[union.db]
-    sql, params = union.query.get_compiler(using=union.db).as_sql()
-    id_, date, key, previous = map(
-        connection.ops.quote_name, ("history_id", "history_date", "source_key", "previous_id")
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {id_}, {date}, {key}, {previous}, COUNT(*) OVER () FROM ({sql}) history "
-            f"ORDER BY {date} DESC, {id_} DESC LIMIT %s OFFSET %s",
-            [*params, per_page, (number - 1) * per_page],
-        )
-        return cursor.fetchall()
-
-
 def customer_history_page(customer, *, page_number=1, per_page=25, show_financials=True):
     """A page of the customer's history; ``page.object_list`` holds ``HistoryEntry`` rows.
 
@@ -363,8 +321,12 @@ def customer_history_page(customer, *, page_number=1, per_page=25, show_financia
             replace(source, exclude=(*source.exclude, *source.financial_fields))
             for source in sources
         ]
-    page, rows = _history_keys_page(
-        customer_history_queryset(customer, sources), page_number, per_page
+    # (history id, date, source key, previous id): newest first, as the queryset orders them.
+    page, rows = page_with_count(
+        customer_history_queryset(customer, sources),
+        page_number,
+        per_page,
+        order_by=[(2, True), (1, True)],
     )
     entries = {}
     for source in sources:

@@ -106,6 +106,21 @@ def test_timeline_is_paginated(reader_client, customer, project, settings):
     assert not set(timeline(first)) & set(timeline(second))
 
 
+@pytest.mark.parametrize(
+    ("asked", "shown", "entries"), [("2", 2, 5), ("99", 2, 5), ("0", 2, 5), ("x", 1, 25)]
+)
+def test_timeline_page_number_is_picked_as_django_picks_it(
+    reader_client, customer, project, settings, asked, shown, entries
+):
+    """Past the end or below 1: the last page; not a number: the first (``get_page``)."""
+    for _ in range(settings.KUNDKORT_PAGE_SIZE + 5):
+        ProjectNoteFactory(project=project)
+    response = reader_client.get(url(customer, page=asked))
+    page = response.context["page_obj"]
+    assert (page.number, len(timeline(response))) == (shown, entries)
+    assert page.paginator.count == settings.KUNDKORT_PAGE_SIZE + 5
+
+
 def test_editor_posts_a_note_choosing_the_project(editor_client, editor, customer, project):
     response = editor_client.post(url(customer), {"project": project.pk, "text": "Offert skickad"})
     assert response.status_code == 302
@@ -171,5 +186,6 @@ def test_query_count_is_fixed(editor_client, customer, count, django_assert_num_
     assert len(response.context["items"]) == min(2 * count, 25)
 
 
-# session, user with permissions, customer, projects, count, page of keys, notes, activities
-QUERIES_COLLABORATION = 8
+# session, user with permissions, customer, projects, page of keys with the count, notes,
+# activities
+QUERIES_COLLABORATION = 7
