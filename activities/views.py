@@ -23,7 +23,7 @@ from projects import services as project_services
 from projects.forms import CustomerChooserForm, CustomerNoteForm, choose_customers
 from projects.models import Project
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .filters import ActivityFilter
 from .forms import ActivityForm
 from .models import Activity
@@ -71,7 +71,9 @@ class ActivityListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        context["activities"] = mark_editable(user, context["activities"])
+        context["activities"] = presenters.list_rows(
+            mark_editable(user, context["activities"]), back_to=self.request.get_full_path()
+        )
         params = self.request.GET.copy()
         params.pop("page", None)
         data = getattr(self.filterset.form, "cleaned_data", {})
