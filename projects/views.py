@@ -21,7 +21,7 @@ from customers.permissions import may_edit_customer, may_see_financials
 from customers.services.versioning import StaleObjectError
 from customers.views.card import CustomerCardMixin
 
-from . import selectors, services
+from . import presenters, selectors, services
 from .filters import ProjectFilter
 from .forms import (
     CustomerChooserForm,
@@ -73,6 +73,7 @@ class ProjectListView(PermissionRequiredMixin, ListView):
             if hasattr(self.filterset.form, "cleaned_data")
             else None
         )
+        context["projects"] = presenters.list_rows(context["projects"])
         context.update(
             filter=self.filterset,
             query_string=params.urlencode(),
