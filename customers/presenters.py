@@ -27,6 +27,20 @@ def row_url(name, customer_pk):
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
+def customer_list_rows(customers):
+    """Give each customer of a list page (owner loaded) ``list_url`` (its card, from one
+    reversed URL) and ``list_owner`` (the owner's name, "–" for none); returns them."""
+    prefix, suffix = reverse("customers:customer_detail", args=[_PK_MARKER]).rsplit(
+        str(_PK_MARKER), 1
+    )
+    customers = list(customers)
+    for customer in customers:
+        customer.list_url = f"{prefix}{customer.pk}{suffix}"
+        owner = customer.owner
+        customer.list_owner = (owner.get_full_name() or owner.username) if owner else "–"
+    return customers
+
+
 def address_lines(address, *, customer_country):
     """The lines of an address's text; the country only when it is not the customer's."""
     lines = [line for line in (address.line1, address.line2) if line]

@@ -64,6 +64,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         data = self.filterset.form.data
+        context["customers"] = presenters.customer_list_rows(context["customers"])
         context.update(
             filter=self.filterset,
             current_sort=data.get("sort", "name"),
