@@ -7,8 +7,9 @@ project's own and is added for staff.
 
 from dataclasses import dataclass
 
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from . import url_cache
 
 
 @dataclass(frozen=True)
@@ -43,7 +44,7 @@ def navigation(request):
     for entry in menu_entries:
         if not entry.allowed(user):
             continue
-        url = reverse(entry.url_name)
+        url = url_cache.url(entry.url_name)
         menu.append(
             {
                 "key": entry.key,
@@ -58,7 +59,7 @@ def navigation(request):
             {
                 "key": "admin",
                 "label": _("Admin"),
-                "url": reverse("admin:index"),
+                "url": url_cache.url("admin:index"),
                 "icon": "gear",
                 "active": path.startswith("/admin/"),
             }

@@ -9,7 +9,7 @@ Registrations are static configuration made at start-up, never data users change
 
 from dataclasses import dataclass, field
 
-from django.urls import reverse
+from . import url_cache
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class CardTab:
     permissions: tuple = ()
 
     def url(self, customer):
-        return reverse(self.url_name, args=[customer.pk])
+        return url_cache.pk_url(self.url_name, customer.pk)
 
 
 @dataclass(frozen=True)
