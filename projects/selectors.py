@@ -54,6 +54,30 @@ def project_totals(projects, *, year=None):
     ]
 
 
+# What a row of the Sales & Projects tab reads (projects/card/_project_table.html and its
+# status_class filter).
+CARD_ROW_FIELDS = (
+    "number",
+    "name",
+    "kind",
+    "is_closed",
+    "closed_date",
+    "expected_order_date",
+    "start_date",
+    "deadline",
+    "expected_value",
+    "probability",
+    "customer",
+    "owner__username",
+    "owner__first_name",
+    "owner__last_name",
+    "sales_status__name",
+    "sales_status__category",
+    "sales_status__probability",
+    "currency__code",
+)
+
+
 def customer_projects(*, customer, user, open_page=None, closed_page=None, with_totals=True):
     """The customer's projects for the Sales & Projects tab: open and closed, each paginated.
 
@@ -62,7 +86,8 @@ def customer_projects(*, customer, user, open_page=None, closed_page=None, with_
     one for the totals.
     """
     projects = Project.objects.visible_to(user).filter(customer=customer)
-    rows = projects.select_related("owner", "sales_status", "currency", "contact")
+    # Only the columns the tables show (31 instead of 71 to compile, send and load).
+    rows = projects.select_related("owner", "sales_status", "currency").only(*CARD_ROW_FIELDS)
     size = settings.KUNDKORT_PAGE_SIZE
     counts = projects.aggregate(
         open=Count("pk", filter=Q(is_closed=False)), closed=Count("pk", filter=Q(is_closed=True))

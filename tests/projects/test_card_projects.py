@@ -136,7 +136,10 @@ def test_unknown_customer_is_not_found(reader_client):
 
 
 @pytest.mark.parametrize("count", [1, 100])
-def test_query_count_is_fixed(all_client, customer, status_open, count, django_assert_num_queries):
+def test_query_count_is_fixed(
+    all_client, customer, status_open, count, django_assert_num_queries, django_user_model
+):
+    owner = django_user_model.objects.create(username="agare", first_name="Åsa", last_name="Ek")
     for i in range(count):
         for closed in (False, True):
             ProjectFactory(
@@ -145,11 +148,13 @@ def test_query_count_is_fixed(all_client, customer, status_open, count, django_a
                 expected_value=Decimal(100 + i),
                 currency=currency("SEK"),
                 is_closed=closed,
+                owner=owner,
             )
     all_client.get(url(customer))  # warm the session and permission caches
     with django_assert_num_queries(QUERIES_PROJECTS_TAB):
         response = all_client.get(url(customer))
     assert response.status_code == 200
+    assert "Åsa Ek" in response.content.decode()  # the owner's name, drawn without a query
 
 
 # session, user with permissions, customer, both lists' counts, 2 x page, totals
