@@ -15,6 +15,24 @@ ADDRESS_ORDER = ("-is_head_office", "city", "line1", "id")
 CONTACT_ORDER = ("last_name", "first_name", "id")
 # The card lists this many contacts; a big account's others are one "Show all" click away.
 CONTACT_LIMIT = 50
+# What a contact row shows (customers.presenters.contact_rows): 19 columns instead of 41 to
+# compile, send and load for up to 50 rows.
+CONTACT_ROW_FIELDS = (
+    "customer",
+    "first_name",
+    "last_name",
+    "title",
+    "email",
+    "email_allowed",
+    "phone",
+    "mobile",
+    "is_active",
+    "role__name",
+    "address__line1",
+    "address__postal_code",
+    "address__city",
+    "address__is_head_office",
+)
 
 
 def addresses_section(*, customer, user):
@@ -38,8 +56,9 @@ def addresses_section(*, customer, user):
 
 
 def contacts_section(*, customer, user, show_inactive=False, limit=None):
-    """The customer's contacts by last name, with role and address; inactive ones only when
-    ``show_inactive``; the first ``limit`` of them when given. Two queries.
+    """The customer's contacts by last name, with role and address (the fields their rows
+    show); inactive ones only when ``show_inactive``; the first ``limit`` of them when given.
+    Two queries.
 
     Returns ``{"contacts": [...], "show_inactive": bool, "inactive_count": int,
     "total": int (contacts listed with no limit), "is_truncated": bool}``.
@@ -47,7 +66,9 @@ def contacts_section(*, customer, user, show_inactive=False, limit=None):
     visible = Contact.objects.visible_to(user).filter(customer=customer)
     counts = visible.aggregate(inactive=Count("pk", filter=Q(is_active=False)), all=Count("pk"))
     total = counts["all"] if show_inactive else counts["all"] - counts["inactive"]
-    contacts = visible.select_related("role", "address").order_by(*CONTACT_ORDER)
+    contacts = (
+        visible.select_related("role", "address").only(*CONTACT_ROW_FIELDS).order_by(*CONTACT_ORDER)
+    )
     if not show_inactive:
         contacts = contacts.filter(is_active=True)
     if limit is not None:

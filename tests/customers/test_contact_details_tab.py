@@ -7,7 +7,7 @@ from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from customers import roles
+from customers import presenters, roles
 from customers.models import Address, Contact
 from customers.selectors.contact_details import CONTACT_LIMIT, contact_details
 from customers.services.addresses import address_create
@@ -187,8 +187,16 @@ def test_sections_run_three_queries_whatever_the_number_of_rows(
     readonly_user.has_perm("customers.view_customer")  # the view has loaded them already
     with django_assert_num_queries(3):
         sections = contact_details(customer=customer, user=readonly_user, show_inactive=True)
-    assert len(sections["address_section"]["addresses"]) == rows
-    assert len(sections["contact_section"]["contacts"]) == rows
+        # The rows read only what the selectors loaded (no query per row).
+        contact_rows = presenters.contact_rows(
+            sections["contact_section"]["contacts"], customer=customer
+        )
+        address_rows = presenters.address_rows(
+            sections["address_section"]["addresses"], customer=customer
+        )
+    assert len(address_rows) == rows
+    assert len(contact_rows) == rows
+    assert all(row["role"] and row["place"] for row in contact_rows)
 
 
 def count_card_queries(client, customer, **query):
