@@ -78,8 +78,8 @@ class Matcher:
         matched = set()
         if not names:
             return matched
-        for pk, name in Customer.objects.order_by().values_list("pk", "name").iterator(
-            chunk_size=20000
+        for pk, name in (
+            Customer.objects.order_by().values_list("pk", "name").iterator(chunk_size=20000)
         ):
             key = name.casefold()
             if "  " in key or key != key.strip():

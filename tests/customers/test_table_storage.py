@@ -10,7 +10,6 @@ from django.db import connection
 
 from customers.models import Customer
 from customers.services.versioning import bump_rows
-
 from tests.factories import CustomerFactory
 
 pytestmark = [
