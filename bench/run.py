@@ -98,6 +98,23 @@ def prepare(args):
         call_command("seed_scale", customers=args.customers)
 
 
+def read_only_user():
+    """A user in the Read-only customer role (the HTTP benchmark's session)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from customers import roles
+
+    user, _created = get_user_model().objects.get_or_create(
+        username=BENCH_USERNAME + "-readonly",
+        defaults={"first_name": "Bänk", "last_name": "Läsare"},
+    )
+    user.set_unusable_password()
+    user.save()
+    user.groups.set(Group.objects.filter(name=roles.READ_ONLY))
+    return user
+
+
 def bench_user(superuser):
     """An Edit-level account manager of the scale data (``saljare001``: some 500 customers and
     5,000 activities of their own), or a superuser with ``--superuser``."""
