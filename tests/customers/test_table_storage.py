@@ -3,7 +3,7 @@
 A version bump (every form save, and an import for each existing customer it changes) touches
 no indexed column, so PostgreSQL can write the new row version as a heap-only tuple and skip
 the table's fourteen indexes, but only when the row's page has free space (customers migration
-0014 sets a fill factor of 85)."""
+0016 sets a fill factor of 85)."""
 
 import pytest
 from django.db import connection

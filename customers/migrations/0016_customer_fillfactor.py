@@ -16,7 +16,7 @@ from core.migration_operations import PostgresOnly
 
 
 class Migration(migrations.Migration):
-    dependencies = [("customers", "0013_swedish_collation_and_contact_search")]
+    dependencies = [("customers", "0015_active_customer_ids")]
 
     operations = [
         PostgresOnly(
