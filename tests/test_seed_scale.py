@@ -253,6 +253,19 @@ def test_city_search_uses_the_address_trigram_index(seeded):
     assert "address_city_trgm" in plan
 
 
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
+def test_phone_search_reads_the_address_phone_trigram_index(seeded):
+    # The branch the customer search adds for a typed phone number: its digits inside the
+    # stored E.164 numbers (and an organisation number's digits, which look the same).
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Customer.objects.search("08-394 59 98").order_by().explain()
+    assert "address_phone_trgm" in plan
+    assert "Seq Scan on customers_address" not in plan
+
+
 # History: every seeded customer has a past, written once.
 
 
