@@ -181,6 +181,22 @@ def test_capped_paginator_reading_keys_first_stops_at_the_cap(seeded):
     assert keyed.is_capped
 
 
+def test_capped_paginator_reads_page_keys_from_for_many_only_when_many_match(seeded):
+    ordered = Customer.objects.order_by("-number", "pk")
+    # A "faster shape" that gives other rows, so the test sees which one a page came from.
+    other = Customer.objects.order_by("number", "pk")
+    few = CappedPaginator(ordered, 4, for_many=other)
+    few.many_from = SCALE + 1
+    assert [c.pk for c in few.page(1)] == list(ordered.values_list("pk", flat=True)[:4])
+    many = CappedPaginator(ordered, 4, for_many=other)
+    many.many_from = SCALE
+    # The keys come from for_many; the rows keep the paginated queryset's order.
+    assert [c.pk for c in many.page(1)] == sorted(
+        other.values_list("pk", flat=True)[:4],
+        key=lambda pk: -Customer.objects.get(pk=pk).number,
+    )
+
+
 def test_customer_list_says_more_than_the_cap(seeded, reader_client, monkeypatch, settings):
     settings.KUNDKORT_PAGE_SIZE = 5
     monkeypatch.setattr(CappedPaginator, "cap", 10)
