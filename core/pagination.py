@@ -74,17 +74,17 @@ class CappedPaginator(Paginator):
             keys = self._keys[bottom:top]
             if not keys:
                 return self._get_page(object_list.none(), number, self)
-            return self._get_page(_by_keys(object_list, keys), number, self)
+            return self._get_page(by_keys(object_list, keys), number, self)
         if hasattr(object_list, "query"):
             source = object_list
             if self.for_many is not None and self._capped_count >= self.many_from:
                 source = self.for_many
             keys = source.values("pk")[bottom:top]
-            return self._get_page(_by_keys(object_list, keys), number, self)
+            return self._get_page(by_keys(object_list, keys), number, self)
         return self._get_page(object_list[bottom:top], number, self)
 
 
-def _by_keys(queryset, keys):
+def by_keys(queryset, keys):
     """``queryset``'s rows whose pk is in ``keys``, keeping its order, joins and annotations.
 
     The keys subquery already applies every filter; repeating them outside makes the planner
