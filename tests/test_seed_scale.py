@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from activities.models import Activity
@@ -280,6 +280,19 @@ def test_phone_search_reads_the_address_phone_trigram_index(seeded):
         plan = Customer.objects.search("08-394 59 98").order_by().explain()
     assert "address_phone_trgm" in plan
     assert "Seq Scan on customers_address" not in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partial index: PostgreSQL only")
+def test_counting_active_customers_with_an_option_reads_the_active_ids_index(seeded):
+    # The report's count with a grouping filter: its matches among the active customers.
+    option_id = CustomerGroupingOption.objects.values_list("option_id", flat=True).first()
+    with_option = CustomerGroupingOption.objects.filter(customer=OuterRef("pk"), option=option_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        plan = Customer.objects.filter(is_active=True).filter(Exists(with_option)).explain()
+    assert "customer_active_id_idx" in plan
 
 
 # History: every seeded customer has a past, written once.
