@@ -64,6 +64,14 @@ class ProjectFilter(django_filters.FilterSet):
     # The search's shape (ProjectQuerySet.search); for_many_matches() sets it for one pass.
     many_matches = False
 
+    def filter_queryset(self, queryset):
+        """Every filter, the search last, so that its branches carry the others."""
+        cleaned = dict(self.form.cleaned_data)
+        text = cleaned.pop("q", None)
+        for name, value in cleaned.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return self.filters["q"].filter(queryset, text)
+
     def filter_search(self, queryset, name, value):
         return queryset.search(value, many_matches=self.many_matches)
 
