@@ -109,10 +109,17 @@ def read_only_user():
         username=BENCH_USERNAME + "-readonly",
         defaults={"first_name": "Bänk", "last_name": "Läsare"},
     )
-    user.set_unusable_password()
-    user.save()
+    _no_password(user)
     user.groups.set(Group.objects.filter(name=roles.READ_ONLY))
     return user
+
+
+def _no_password(user):
+    """No password to log in with; set once, as a new password hash would log out the sessions
+    of another benchmark running at the same time (the session keeps the hash)."""
+    if user.has_usable_password() or not user.password:
+        user.set_unusable_password()
+    user.save()
 
 
 def bench_user(superuser):
@@ -135,8 +142,7 @@ def bench_user(superuser):
             user, _created = user_model.objects.get_or_create(
                 username=BENCH_USERNAME, defaults={"first_name": "Bänk", "last_name": "Mätare"}
             )
-    user.set_unusable_password()
-    user.save()
+    _no_password(user)
     if not superuser:
         user.groups.set(Group.objects.filter(name=roles.EDIT))
     return user
