@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: setup run demo test lint format messages bench bench-import bench-import-e2e loadtest clean
+.PHONY: setup run demo test lint format messages bench bench-http bench-import bench-import-e2e loadtest clean
 
 $(PY_STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,15 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/kundkort_bench
 BENCH_ARGS ?=
 bench: setup
 	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/run.py $(BENCH_ARGS)
+
+# Throughput under wrk (bench/wrk_run.py, docs/performance.md): gunicorn with settings.prod,
+# a Read-only user's session, 16 connections; every page's requests/s as a share of the
+# reference page's in the same run. Needs the seeded benchmark database (make bench seeds it)
+# and wrk (installed from Debian's packages when missing and run as root).
+WRK_ARGS ?=
+bench-http: setup
+	@command -v wrk >/dev/null || (test "$$(id -u)" = 0 && apt-get install -y -qq wrk >/dev/null) || (echo "Install wrk (apt-get install wrk)" && exit 2)
+	DATABASE_URL="$${DATABASE_URL:-$(BENCH_DATABASE_URL)}" $(PY) bench/wrk_run.py $(WRK_ARGS)
 
 # Import benchmark (docs/performance.md, "Import benchmark"): 100,000 generated rows through the admin's review
 # and confirm code on PostgreSQL, with DEBUG off as in production (settings.test, like make bench;

@@ -98,6 +98,30 @@ def prepare(args):
         call_command("seed_scale", customers=args.customers)
 
 
+def read_only_user():
+    """A user in the Read-only customer role (the HTTP benchmark's session)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from customers import roles
+
+    user, _created = get_user_model().objects.get_or_create(
+        username=BENCH_USERNAME + "-readonly",
+        defaults={"first_name": "Bänk", "last_name": "Läsare"},
+    )
+    _no_password(user)
+    user.groups.set(Group.objects.filter(name=roles.READ_ONLY))
+    return user
+
+
+def _no_password(user):
+    """No password to log in with; set once, as a new password hash would log out the sessions
+    of another benchmark running at the same time (the session keeps the hash)."""
+    if user.has_usable_password() or not user.password:
+        user.set_unusable_password()
+    user.save()
+
+
 def bench_user(superuser):
     """An Edit-level account manager of the scale data (``saljare001``: some 500 customers and
     5,000 activities of their own), or a superuser with ``--superuser``."""
@@ -118,8 +142,7 @@ def bench_user(superuser):
             user, _created = user_model.objects.get_or_create(
                 username=BENCH_USERNAME, defaults={"first_name": "Bänk", "last_name": "Mätare"}
             )
-    user.set_unusable_password()
-    user.save()
+    _no_password(user)
     if not superuser:
         user.groups.set(Group.objects.filter(name=roles.EDIT))
     return user

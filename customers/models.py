@@ -235,8 +235,16 @@ class Stamped(models.Model):
     )
     version = models.PositiveIntegerField(_("version"), default=1)
 
+    # References the services set themselves (the acting user; the customer they have just
+    # locked), never from input: validating that the row they point to exists would cost a
+    # query each on every save.
+    SET_BY_SERVICES = ("created_by", "updated_by")
+
     class Meta:
         abstract = True
+
+    def clean_fields(self, exclude=None):
+        super().clean_fields(exclude={*(exclude or ()), *self.SET_BY_SERVICES})
 
 
 class Customer(Stamped):
@@ -448,6 +456,8 @@ class CustomerGroupingOption(models.Model):
 
 class Address(Stamped):
     """A customer's address; exactly one of a customer's addresses is the head office."""
+
+    SET_BY_SERVICES = (*Stamped.SET_BY_SERVICES, "customer")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="addresses"

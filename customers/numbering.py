@@ -30,8 +30,10 @@ def take_numbers(series, count, *, model, start, reserved=(), field="number", af
     """
     if count <= 0:
         return []
-    NumberSequence.objects.get_or_create(key=series, defaults={"next_value": start})
-    sequence = NumberSequence.objects.select_for_update().get(key=series)
+    sequence = NumberSequence.objects.select_for_update().filter(key=series).first()
+    if sequence is None:  # the series' first number: make its row, then lock it
+        NumberSequence.objects.get_or_create(key=series, defaults={"next_value": start})
+        sequence = NumberSequence.objects.select_for_update().get(key=series)
     numbers = []
     candidate = sequence.next_value
     if after_highest:
@@ -40,7 +42,9 @@ def take_numbers(series, count, *, model, start, reserved=(), field="number", af
     while len(numbers) < count:
         end = candidate + (count - len(numbers)) + _LOOKAHEAD
         lookup = {f"{field}__gte": candidate, f"{field}__lt": end}
-        taken = set(model._default_manager.filter(**lookup).values_list(field, flat=True))
+        taken = set(
+            model._default_manager.filter(**lookup).order_by().values_list(field, flat=True)
+        )
         while candidate < end and len(numbers) < count:
             if candidate not in taken and candidate not in reserved:
                 numbers.append(candidate)

@@ -40,18 +40,39 @@ class ProjectQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(is_closed=True)
 
-    def search(self, text):
-        """Match ``text`` in the project's name, number or customer's name."""
+    def search(self, text, *, many_matches=False):
+        """Match ``text`` in the project's name, number or customer's name or number.
+
+        Two shapes of the same condition. By default ``pk IN (... UNION ALL ...)``: each branch
+        reads its own index (trigram on the project's and the customer's name on PostgreSQL)
+        where an OR across a join reads every project; cheap when few projects match.
+        ``many_matches`` gives one OR with the matching customers as a subquery (hashed once),
+        which PostgreSQL tests project by project while it reads them in the list's order
+        (``project_state_created_idx``), stopping after a page: a few hundred rows when
+        thousands match (``ram``: 1 ms instead of 60), but every project when none does.
+        """
         text = (text or "").strip()
         if not text:
             return self
-        # pk IN (... UNION ALL ...): each branch reads its own index (trigram on the project's
-        # and the customer's name on PostgreSQL) where an OR across a join reads every project.
-        projects = self.model._default_manager.order_by()
-        customers = Customer._default_manager.order_by().filter(name__icontains=text)
+        customers = Customer._default_manager.order_by()
+        if many_matches:
+            by_customer = Q(name__icontains=text)
+            condition = Q(name__icontains=text)
+            if text.isdigit():
+                by_customer |= Q(number=int(text))
+                condition |= Q(number=int(text))
+            return self.filter(
+                condition | Q(customer__in=customers.filter(by_customer).values("pk"))
+            )
+        # The branches start from this queryset, so they carry the filters applied before the
+        # search (ProjectFilter applies it last): the outer query then looks up only the
+        # projects that pass them (ongoing ones: 7,655 of 12,457 for "ram").
+        projects = self.order_by()
         branches = [
             projects.filter(name__icontains=text).values("pk"),
-            projects.filter(customer__in=customers.values("pk")).values("pk"),
+            projects.filter(
+                customer__in=customers.filter(name__icontains=text).values("pk")
+            ).values("pk"),
         ]
         if text.isdigit():
             branches.append(projects.filter(number=int(text)).values("pk"))

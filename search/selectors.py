@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Q, Subquery
 
+from core.pagination import by_keys
 from customers.collation import swedish
 from customers.models import Address, Contact, Customer
 from projects.models import Project
@@ -33,7 +34,13 @@ class Hits:
     more: bool = False
 
     @classmethod
-    def of(cls, queryset, limit):
+    def of(cls, queryset, limit, *, keys_first=False):
+        """The first ``limit + 1`` rows of ``queryset``. With ``keys_first`` their keys are
+        sorted and cut on the searched table alone and the joins are made for those rows only
+        (``core.pagination.by_keys``): PostgreSQL otherwise joins every match before the sort
+        stops at the limit (5,900 contacts for "öbe" joined to their customers for 6 rows)."""
+        if keys_first:
+            queryset = by_keys(queryset, queryset.values("pk")[: limit + 1])
         rows = list(queryset[: limit + 1])
         return cls(rows=rows[:limit], more=len(rows) > limit)
 
@@ -124,6 +131,6 @@ def global_search(*, user, text, limit):
     if not results.searched:
         return results
     results.customers = Hits.of(search_customers(user=user, text=text), limit)
-    results.contacts = Hits.of(search_contacts(user=user, text=text), limit)
+    results.contacts = Hits.of(search_contacts(user=user, text=text), limit, keys_first=True)
     results.projects = Hits.of(search_projects(user=user, text=text), limit)
     return results

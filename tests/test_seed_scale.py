@@ -9,7 +9,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 
 from activities.models import Activity
@@ -181,6 +181,22 @@ def test_capped_paginator_reading_keys_first_stops_at_the_cap(seeded):
     assert keyed.is_capped
 
 
+def test_capped_paginator_reads_page_keys_from_for_many_only_when_many_match(seeded):
+    ordered = Customer.objects.order_by("-number", "pk")
+    # A "faster shape" that gives other rows, so the test sees which one a page came from.
+    other = Customer.objects.order_by("number", "pk")
+    few = CappedPaginator(ordered, 4, for_many=other)
+    few.many_from = SCALE + 1
+    assert [c.pk for c in few.page(1)] == list(ordered.values_list("pk", flat=True)[:4])
+    many = CappedPaginator(ordered, 4, for_many=other)
+    many.many_from = SCALE
+    # The keys come from for_many; the rows keep the paginated queryset's order.
+    assert [c.pk for c in many.page(1)] == sorted(
+        other.values_list("pk", flat=True)[:4],
+        key=lambda pk: -Customer.objects.get(pk=pk).number,
+    )
+
+
 def test_customer_list_says_more_than_the_cap(seeded, reader_client, monkeypatch, settings):
     settings.KUNDKORT_PAGE_SIZE = 5
     monkeypatch.setattr(CappedPaginator, "cap", 10)
@@ -251,6 +267,32 @@ def test_city_search_uses_the_address_trigram_index(seeded):
         cursor.execute("SET LOCAL enable_indexscan = off")
         plan = Address.objects.filter(city__icontains="ume").order_by().explain()
     assert "address_city_trgm" in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="trigram indexes: PostgreSQL only")
+def test_phone_search_reads_the_address_phone_trigram_index(seeded):
+    # The branch the customer search adds for a typed phone number: its digits inside the
+    # stored E.164 numbers (and an organisation number's digits, which look the same).
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = Customer.objects.search("08-394 59 98").order_by().explain()
+    assert "address_phone_trgm" in plan
+    assert "Seq Scan on customers_address" not in plan
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="partial index: PostgreSQL only")
+def test_counting_active_customers_with_an_option_reads_the_active_ids_index(seeded):
+    # The report's count with a grouping filter: its matches among the active customers.
+    option_id = CustomerGroupingOption.objects.values_list("option_id", flat=True).first()
+    with_option = CustomerGroupingOption.objects.filter(customer=OuterRef("pk"), option=option_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_hashjoin = off")
+        plan = Customer.objects.filter(is_active=True).filter(Exists(with_option)).explain()
+    assert "customer_active_id_idx" in plan
 
 
 # History: every seeded customer has a past, written once.

@@ -73,11 +73,14 @@ class Matcher:
 
     def _match_names(self, names):
         # Names are compared case-insensitively in Python (SQLite's lower() leaves Å alone), so
-        # read every customer's name once instead of asking the database per name.
+        # read every customer's name once instead of asking the database per name; in no
+        # order (the model's default order would sort the whole register first).
         matched = set()
         if not names:
             return matched
-        for pk, name in Customer.objects.values_list("pk", "name").iterator(chunk_size=20000):
+        for pk, name in (
+            Customer.objects.order_by().values_list("pk", "name").iterator(chunk_size=20000)
+        ):
             key = name.casefold()
             if "  " in key or key != key.strip():
                 key = v.fold(name)

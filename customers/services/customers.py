@@ -66,7 +66,9 @@ def customer_create(*, user, address=None, **data):
         raise _number_taken_error(number)
     customer = Customer(number=number, created_by=user, updated_by=user, **data)
     customer._history_user = user
-    customer.full_clean()
+    # The number was checked above (free in the sequence, or typed and not taken): no second
+    # look-up by full_clean; the unique index still refuses one taken meanwhile.
+    customer.full_clean(validate_unique=False)
     try:
         with transaction.atomic():
             customer.save()

@@ -38,6 +38,7 @@ from ..selectors.report import (
     contact_rows,
     customer_rows,
     customer_values,
+    in_page_order,
     page_rows,
     report_contacts,
 )
@@ -109,10 +110,11 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
         filterset = report_filterset(request.user, request.GET)
         columns_form = ColumnsForm({"cols": request.GET.getlist("cols")})
         columns = columns_form.chosen()
+        count = filterset.qs.count()
         paginator = CountedPaginator(
-            customer_values(filterset.qs, columns),
+            customer_values(in_page_order(filterset.qs, count), columns),
             settings.KUNDKORT_PAGE_SIZE,
-            count=filterset.qs.count(),
+            count=count,
         )
         page = paginator.get_page(request.GET.get("page"))
         rows = page_rows(page.object_list, columns)

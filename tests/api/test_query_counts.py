@@ -77,3 +77,23 @@ def test_queries_per_page_are_fixed(django_assert_num_queries, editor, case, row
     body = response.json()
     if isinstance(body, dict) and "results" in body and case not in ("settings",):
         assert len(body["results"]) == rows
+
+
+def test_a_create_looks_up_no_reference_the_service_set_itself(editor):
+    """Creating a customer with its head office validates the input, not the rows the service
+    chose: no existence look-up of the acting user (the audit stamps), of the customer it has
+    just locked (the address's reference) or of the number the sequence has just handed out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api = token_client(editor)
+    body = {
+        "name": "Nya Bygg AB",
+        "address": {"line1": "Storgatan 1", "postal_code": "903 26", "city": "Umeå"},
+    }
+    api.post(reverse("api:customer_list"), {**body, "name": "Första AB"}, format="json")
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(reverse("api:customer_list"), body, format="json")
+    assert response.status_code == 201, response.content
+    lookups = [q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT 1 AS "a"')]
+    assert lookups == []

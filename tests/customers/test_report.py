@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from customers import roles
 from customers.models import Customer, CustomerGroupingOption, GroupingCategory
+from customers.selectors import report as report_selectors
 from customers.services.groupings import customer_set_grouping_options
 from tests.factories import (
     AddressFactory,
@@ -236,6 +237,41 @@ def test_pagination_keeps_the_filters(reader_client, settings, interests):
     response = report(reader_client, **params)
     assert names(response) == ["Golfer 2"]
     assert response.context["count"] == 3
+
+
+@pytest.mark.parametrize("sort_up_to", [0, 1000])
+def test_pages_are_in_name_then_number_order_with_few_or_many_matches(
+    reader_client, settings, monkeypatch, interests, sort_up_to
+):
+    # With few matches the page is sorted by another expression (report_selectors.in_page_order)
+    # than with many: the pages must come out the same either way.
+    monkeypatch.setattr(report_selectors, "SORT_MATCHES_UP_TO", sort_up_to)
+    settings.KUNDKORT_PAGE_SIZE = 3
+    golf = opt(interests, "Golf")
+    for name in ["Beta", "alfa", "Alfa", "Öberg", "Alfa", "Åkesson", "Gamma"]:
+        give(CustomerFactory(name=name), golf)
+    CustomerFactory(name="Aaa not golfing")
+    expected = list(
+        Customer.objects.filter(grouping_assignments__option=golf)
+        .order_by("name", "pk")
+        .values_list("pk", flat=True)
+    )
+    params = {f"g{interests.pk}": golf.pk}
+    shown = []
+    for page in (1, 2, 3):
+        response = report(reader_client, **params, page=page)
+        assert response.context["count"] == 7
+        shown += [row["pk"] for row in response.context["rows"]]
+    assert shown == expected
+
+
+def test_in_page_order_sorts_few_matches_by_an_expression_the_name_index_cannot_give():
+    customers = Customer.objects.order_by("name", "pk")
+    few = report_selectors.in_page_order(customers, report_selectors.SORT_MATCHES_UP_TO)
+    many = report_selectors.in_page_order(customers, report_selectors.SORT_MATCHES_UP_TO + 1)
+    assert many.query.order_by == ("name", "pk")
+    assert few.query.order_by[0] != "name"
+    assert few.query.order_by[1] == "pk"
 
 
 def test_default_columns_are_shown(reader_client):

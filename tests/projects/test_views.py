@@ -5,8 +5,10 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from core.pagination import CappedPaginator
 from customers import roles
 from projects.models import Project, ProjectNote
+from projects.views import ProjectListView
 from tests.factories import (
     ActivityFactory,
     ContactFactory,
@@ -56,6 +58,79 @@ def test_list_searches_project_number(reader_client):
     project = ProjectFactory(number=424242)
     ProjectFactory()
     assert listed(reader_client.get(LIST, {"q": "424242"})) == [project.pk]
+
+
+@pytest.fixture
+def searchable():
+    """Projects found by their name, number, customer's name or customer's number, and some
+    that are not; several created at the same moment, so the id decides their order."""
+    moln = CustomerFactory(name="Molnbolaget AB")
+    numbered = CustomerFactory(number=777001)
+    found = [
+        ProjectFactory(name="Molnflytt"),
+        ProjectFactory(name="MOLN 2"),
+        ProjectFactory(customer=moln),
+        ProjectFactory(customer=moln, is_closed=True),
+        ProjectFactory(number=777001),
+        ProjectFactory(customer=numbered),
+    ]
+    ProjectFactory(name="Annat")
+    ProjectFactory(customer=CustomerFactory(name="Sol AB"))
+    Project.objects.filter(pk__in=[p.pk for p in found[:3]]).update(created_at=found[0].created_at)
+    return found
+
+
+@pytest.mark.parametrize("text", ["moln", "777001"])
+def test_both_shapes_of_the_search_find_the_same_projects(searchable, text):
+    union = Project.objects.search(text).order_by("-created_at", "-id")
+    one_or = Project.objects.search(text, many_matches=True).order_by("-created_at", "-id")
+    assert list(one_or) == list(union)
+    assert len(union) == (4 if text == "moln" else 2)
+
+
+@pytest.mark.parametrize("many_from", [0, 1000])
+@pytest.mark.parametrize(
+    ("params", "narrowed"),
+    [
+        ({"state": "open"}, {"is_closed": False}),
+        ({"state": "all"}, {}),
+        ({"state": "closed"}, {"is_closed": True}),
+        ({"state": "all", "kind": Project.DELIVERY}, {"kind": Project.DELIVERY}),
+    ],
+)
+def test_search_pages_are_the_same_whichever_shape_reads_them(
+    reader_client, monkeypatch, searchable, many_from, params, narrowed
+):
+    # many_from 0: the page keys come from the one-OR shape of the search, 1000: the union;
+    # either way the search is applied after the other filters (ProjectFilter.filter_queryset).
+    monkeypatch.setattr(CappedPaginator, "many_from", many_from)
+    monkeypatch.setattr(ProjectListView, "paginate_by", 2)
+    Project.objects.filter(pk=searchable[1].pk).update(kind=Project.DELIVERY)
+    expected = list(
+        Project.objects.filter(**narrowed)
+        .filter(pk__in=[p.pk for p in searchable[:4]])
+        .order_by("-created_at", "-id")
+        .values_list("pk", flat=True)
+    )
+    assert expected
+    shown = []
+    for page in (1, 2):
+        response = reader_client.get(LIST, {"q": "moln", **params, "page": page})
+        if response.status_code == 404:
+            break
+        shown += listed(response)
+    assert shown == expected
+
+
+@pytest.mark.parametrize("many_from", [0, 1000])
+def test_search_runs_as_many_queries_in_either_shape(
+    all_client, monkeypatch, searchable, many_from, django_assert_num_queries
+):
+    monkeypatch.setattr(CappedPaginator, "many_from", many_from)
+    all_client.get(LIST, {"q": "moln"})
+    # session, user with permissions, count, page, status and owner choices
+    with django_assert_num_queries(6):
+        all_client.get(LIST, {"q": "moln"})
 
 
 def test_list_filters_by_kind(reader_client):

@@ -96,6 +96,35 @@ def test_results_are_sorted_in_swedish(readonly_user):
     ]
 
 
+def test_contacts_are_limited_in_swedish_order_with_their_customer(readonly_user):
+    # The contacts' keys are sorted and cut before their customers are joined (Hits.of with
+    # keys_first): the rows, their order and "more" are those of the whole sorted search.
+    customer = CustomerFactory(name="Kontaktbolaget AB")
+    for last, first in [
+        ("Öberg", "Anna"),
+        ("Åberg", "Bo"),
+        ("Aberg", "Cia"),
+        ("Zberg", "Dan"),
+        ("Äberg", "Eva"),
+        ("Aberg", "Ann"),
+        ("Berg", "Inaktiv"),
+    ]:
+        ContactFactory(customer=customer, first_name=first, last_name=last)
+    customer.contacts.filter(first_name="Inaktiv").update(is_active=False)
+    results = global_search(user=readonly_user, text="berg", limit=4)
+    assert [(c.last_name, c.first_name) for c in results.contacts.rows] == [
+        ("Aberg", "Ann"),
+        ("Aberg", "Cia"),
+        ("Zberg", "Dan"),
+        ("Åberg", "Bo"),
+    ]
+    assert results.contacts.more
+    assert {c.customer.name for c in results.contacts.rows} == {"Kontaktbolaget AB"}
+    everything = global_search(user=readonly_user, text="berg", limit=10)
+    assert len(everything.contacts.rows) == 6
+    assert not everything.contacts.more
+
+
 def test_live_results_are_limited_and_link_to_all_results(reader_client):
     for n in range(8):
         CustomerFactory(name=f"Massbolaget {n}")
