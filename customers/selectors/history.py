@@ -3,14 +3,13 @@
 Entries come from the django-simple-history tables of the customer, its addresses, contacts and
 grouping assignments, plus any source another app registers (``registry.history_sources``),
 merged newest first by one UNION query (which also gives each record the id of the record
-before it, by a window function) and paginated. For the page shown, every source with entries
-on it loads its records on the page together with the records just before them (for the field
-changes) in one plain query, so a page takes 1 + (number of kinds of history on the page)
-queries, at most 1 + (number of sources), however many entries there are. A source without
-entries on the page runs no query: each costs some 2 ms of the app's CPU (compiling a
-historical row with its joins, sending it) for nothing. The page's keys and the number of
-entries come from the same query (a window count over the UNION), so the UNION is compiled and
-run once, not once for the count and again for the page (``core.pagination.page_with_count``).
+before it, by a window function) and paginated. For the page shown, every source loads its
+records on the page together with the records just before them (for the field changes) in one
+plain query, even when it has none on the page, so a page takes 1 + (number of sources)
+queries whatever kinds of history the customer has and however many entries there are: the
+page's keys and the number of entries come from the same query (a window count over the UNION),
+so the UNION is compiled and run once, not once for the count and again for the page
+(``core.pagination.page_with_count``).
 """
 
 import functools
@@ -49,6 +48,10 @@ SOURCE_LABELS = {
     SOURCE_UNDO_IMPORT: gettext_lazy("Undo import"),
     SOURCE_API: gettext_lazy("API"),
 }
+
+# An id that no record has: a source without entries on the page still runs its query (an empty
+# IN list would skip it), so the page's query count does not depend on the kinds of history.
+_NO_ID = [0]
 
 
 @functools.cache
@@ -254,17 +257,14 @@ def financial_field_names(model):
 
 def _entries_of_source(source, page_rows):
     """The entries of one source on the page, from ``[(history id, previous history id)]``: one
-    plain query for the records and the records before them, whatever their number; none
-    without entries."""
-    if not page_rows:
-        return {}
+    plain query for the records and the records before them, whatever their number (also none)."""
     history_model = history_model_of(source.model)
     related = ("history_user", *source.select_related)
     wanted = {history_id for history_id, _previous in page_rows}
     ids = wanted | {previous for _id, previous in page_rows if previous}
     loaded = {
         record.history_id: record
-        for record in history_model.objects.filter(history_id__in=sorted(ids))
+        for record in history_model.objects.filter(history_id__in=sorted(ids) or _NO_ID)
         .select_related(*related)
         .order_by()
     }
