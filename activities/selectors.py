@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from core.pagination import page_with_count
+from core.url_cache import pk_url
 from projects.models import Project, ProjectNote
 
 from .models import Activity
 from .permissions import mark_editable
-from .presenters import pk_url
 
 CARD_UPCOMING_LIMIT = 10
 CARD_OVERDUE_LIMIT = 10
@@ -119,9 +119,6 @@ def _prepare_card_rows(activities, *, back_to):
     Built here once per section rather than with ``{% url %}`` and filters per row in the
     template: that made the 25 rows cost as much as the rest of the card.
     """
-    update_url = pk_url("activities:activity_update")
-    mark_done_url = pk_url("activities:activity_mark_done")
-    project_url = pk_url("projects:project_detail")
     next_query = "?next=" + quote(back_to, safe="/")  # as the template's |urlencode did
     for activity in activities:
         starts_at = timezone.localtime(activity.starts_at)
@@ -130,9 +127,11 @@ def _prepare_card_rows(activities, *, back_to):
         )
         owner = activity.owner
         activity.card_owner = (owner.get_full_name() or str(owner)) if owner else "–"
-        activity.card_update_url = update_url(activity.pk) + next_query
-        activity.card_mark_done_url = mark_done_url(activity.pk)
-        activity.card_project_url = project_url(activity.project_id) if activity.project_id else ""
+        activity.card_update_url = pk_url("activities:activity_update", activity.pk) + next_query
+        activity.card_mark_done_url = pk_url("activities:activity_mark_done", activity.pk)
+        activity.card_project_url = (
+            pk_url("projects:project_detail", activity.project_id) if activity.project_id else ""
+        )
 
 
 def collaboration_timeline(*, customer, user, project=None, page=None):

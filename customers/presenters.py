@@ -16,6 +16,8 @@ reversing a URL costs about as much as drawing the row (docs/performance.md).
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from core.url_cache import pk_url
+
 from .validators import format_phone
 
 _PK_MARKER = 987654321
@@ -30,12 +32,9 @@ def row_url(name, customer_pk):
 def customer_list_rows(customers):
     """Give each customer of a list page (owner loaded) ``list_url`` (its card, from one
     reversed URL) and ``list_owner`` (the owner's name, "–" for none); returns them."""
-    prefix, suffix = reverse("customers:customer_detail", args=[_PK_MARKER]).rsplit(
-        str(_PK_MARKER), 1
-    )
     customers = list(customers)
     for customer in customers:
-        customer.list_url = f"{prefix}{customer.pk}{suffix}"
+        customer.list_url = pk_url("customers:customer_detail", customer.pk)
         owner = customer.owner
         customer.list_owner = (owner.get_full_name() or owner.username) if owner else "–"
     return customers

@@ -56,14 +56,11 @@ class ProjectQuerySet(models.QuerySet):
             return self
         customers = Customer._default_manager.order_by()
         if many_matches:
-            by_customer = Q(name__icontains=text)
-            condition = Q(name__icontains=text)
+            # The same test of a project and of its customer: name, or number when digits.
+            match = Q(name__icontains=text)
             if text.isdigit():
-                by_customer |= Q(number=int(text))
-                condition |= Q(number=int(text))
-            return self.filter(
-                condition | Q(customer__in=customers.filter(by_customer).values("pk"))
-            )
+                match |= Q(number=int(text))
+            return self.filter(match | Q(customer__in=customers.filter(match).values("pk")))
         # The branches start from this queryset, so they carry the filters applied before the
         # search (ProjectFilter applies it last): the outer query then looks up only the
         # projects that pass them (ongoing ones: 7,655 of 12,457 for "ram").

@@ -15,6 +15,7 @@ from ..models import (
     PaymentTerm,
     PriceList,
 )
+from ..services.settings import LOOKUP_FIELDS
 from . import add_model_errors, localize_decimal_inputs
 
 
@@ -87,17 +88,7 @@ class CustomerSettingsForm(forms.ModelForm):
             "einvoice_operator": OperatorChoiceField,
         }
         # Drawn by one template each, without an include per option (core/widgets.py).
-        widgets = {
-            name: InlineSelect
-            for name in (
-                "payment_term",
-                "invoice_template",
-                "price_list",
-                "currency",
-                "invoice_language",
-                "einvoice_operator",
-            )
-        }
+        widgets = {name: InlineSelect for name in LOOKUP_FIELDS}
         help_texts = {
             "einvoice_address": _(
                 "For a Peppol operator the participant id (e.g. 0007:5560360793), for a GLN "
