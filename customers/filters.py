@@ -4,7 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import InlineSelect
+from core.widgets import InlineSelect, use_row_choices
 
 from .collation import swedish
 from .models import Customer, Industry
@@ -46,6 +46,15 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk")
+
+
+def _industry_label(pk, name):
+    return name
+
+
+def _owner_label(pk, first_name, last_name, username):
+    """As ``User.get_full_name() or username``."""
+    return f"{first_name} {last_name}".strip() or username
 
 
 class CustomerListFilter(django_filters.FilterSet):
@@ -104,7 +113,11 @@ class CustomerListFilter(django_filters.FilterSet):
         if not data.get("sort"):
             data["sort"] = "name"
         super().__init__(data, *args, **kwargs)
-        self.form.fields["owner"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # Options drawn from rows, not model objects (core.widgets.RowChoices).
+        use_row_choices(self.form.fields["industry"], "name", label=_industry_label)
+        use_row_choices(
+            self.form.fields["owner"], "first_name", "last_name", "username", label=_owner_label
+        )
         for name, field in self.form.fields.items():
             css = "form-control" if name == "q" else "form-select kk-autosubmit"
             field.widget.attrs["class"] = css

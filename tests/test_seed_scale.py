@@ -45,6 +45,14 @@ def test_seed_makes_the_promised_numbers_of_rows(seeded):
     assert CustomerGroupingOption.objects.exists()
 
 
+def test_every_owner_is_an_account_manager_the_owner_filter_offers(seeded):
+    from customers.selectors.customers import customer_owner_choices
+
+    owners = set(Customer.objects.exclude(owner=None).values_list("owner_id", flat=True))
+    assert owners
+    assert owners <= set(customer_owner_choices().values_list("pk", flat=True))
+
+
 def test_every_contacts_address_belongs_to_its_customer(seeded):
     assert Contact.objects.filter(address__isnull=False).exists()
     assert not Contact.objects.filter(address__isnull=False).exclude(

@@ -1,6 +1,8 @@
 """Reads of customers that feed the register's pages (list, duplicate check, card actions)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
@@ -57,26 +59,53 @@ def customer_owner_choices(*, include_pk=None):
     """Active users who may see customers, the people who can own one.
 
     ``include_pk`` keeps a customer's current owner choosable even if they lost the right.
+
+    The right is found with two ``IN`` subqueries (the users of groups that hold it, the users
+    that hold it themselves) rather than joins through groups, permissions and content types
+    with ``DISTINCT``: on every customer list and customer form this query was planned over
+    nine tables (1.6 ms of planning for a few rows). Only the columns a choice's label and
+    the forms need are read. The query is built once per process (and content type) and
+    cloned for each caller: building it cost a millisecond of every customer list.
     """
-    view_app, view_code = VIEW.split(".")
+    content_type = ContentType.objects.get_for_model(Customer)
+    if include_pk:
+        return _owner_choices(content_type, include_pk)
+    key = (get_user_model(), content_type.pk)
+    base = _owner_choice_querysets.get(key)
+    if base is None:
+        if len(_owner_choice_querysets) > 8:  # test databases recreate content types
+            _owner_choice_querysets.clear()
+        base = _owner_choice_querysets[key] = _owner_choices(content_type, None)
+    return base.all()
+
+
+# (user model, content type pk) -> the unevaluated query, cloned by every caller.
+_owner_choice_querysets = {}
+
+
+def _owner_choices(content_type, include_pk):
+    view_code = VIEW.split(".")[1]
+    user_model = get_user_model()
+    permission = Permission.objects.filter(codename=view_code, content_type=content_type)
+    groups = Group.permissions.through.objects.filter(permission_id__in=permission.values("pk"))
     condition = (
-        Q(is_active=True, is_superuser=True)
+        Q(is_superuser=True)
         | Q(
-            is_active=True,
-            groups__permissions__codename=view_code,
-            groups__permissions__content_type__app_label=view_app,
+            pk__in=user_model.groups.through.objects.filter(
+                group_id__in=groups.values("group_id")
+            ).values("user_id")
         )
         | Q(
-            is_active=True,
-            user_permissions__codename=view_code,
-            user_permissions__content_type__app_label=view_app,
+            pk__in=user_model.user_permissions.through.objects.filter(
+                permission_id__in=permission.values("pk")
+            ).values("user_id")
         )
     )
+    condition = Q(is_active=True) & condition
     if include_pk:
         condition |= Q(pk=include_pk)
     return (
-        get_user_model()
-        .objects.filter(condition)
-        .distinct()
+        user_model.objects.filter(condition)
+        .only("pk", "username", "first_name", "last_name", "email", "is_active")
         .order_by("first_name", "last_name", "username")
     )

@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from customers import bulk
+from customers import bulk, roles
 from customers.models import (
     Address,
     Contact,
@@ -644,6 +645,11 @@ def ensure_lookups(customers=CUSTOMERS_PER_OWNER):
             user.set_unusable_password()
             user.save(update_fields=["password"])
         found.owners.append(user.pk)
+    # Account managers own customers, so they hold the Edit role (the customer list's owner
+    # filter and the customer form offer exactly the users who may see customers).
+    edit_role = Group.objects.filter(name=roles.EDIT).first()
+    if edit_role is not None:
+        edit_role.user_set.add(*found.owners)
     for order, name in enumerate(INDUSTRIES):
         found.industries.append(
             Industry.objects.get_or_create(name=name, defaults={"order": order})[0].pk

@@ -108,6 +108,41 @@ def test_owner_filter(reader_client, make_user):
     assert listed(reader_client.get(URL, {"owner": owner.pk})) == ["Egen AB"]
 
 
+def test_owner_choices_are_the_active_users_who_may_see_customers(make_user):
+    from django.contrib.auth.models import Permission
+
+    from customers.selectors.customers import customer_owner_choices
+
+    by_role = make_user(roles.READ_ONLY, username="roll")
+    by_permission = UserFactory(username="egen")
+    by_permission.user_permissions.add(
+        Permission.objects.get(codename="view_customer", content_type__app_label="customers")
+    )
+    boss = UserFactory(username="chef", is_superuser=True)
+    make_user(username="utan")  # no rights
+    gone = make_user(roles.EDIT, username="slutat", is_active=False)
+    other_right = UserFactory(username="annan")
+    other_right.user_permissions.add(Permission.objects.get(codename="view_project"))
+    assert set(customer_owner_choices()) == {by_role, by_permission, boss}
+    # A customer's owner who left stays choosable on that customer's form.
+    assert set(customer_owner_choices(include_pk=gone.pk)) == {by_role, by_permission, boss, gone}
+    # A right taken away counts at once (the query is cached, its answer is not).
+    by_role.groups.clear()
+    assert set(customer_owner_choices()) == {by_permission, boss}
+
+
+def test_owner_filter_offers_owners_by_full_name_or_username_escaped(reader_client, make_user):
+    make_user(roles.EDIT, username="anna", first_name="Anna", last_name="<b>Öberg</b>")
+    make_user(roles.EDIT, username="bosse", first_name="", last_name="")
+    html = reader_client.get(URL).content.decode()
+    owner_select = html[
+        html.index('name="owner"') : html.index("</select>", html.index('name="owner"'))
+    ]
+    assert "Anna &lt;b&gt;Öberg&lt;/b&gt;</option>" in owner_select
+    assert ">bosse</option>" in owner_select
+    assert "<b>" not in owner_select
+
+
 def test_sorted_by_name_by_default(reader_client):
     for name, number in (("Cesar AB", 1), ("Adam AB", 3), ("Bertil AB", 2)):
         CustomerFactory(name=name, number=number)
