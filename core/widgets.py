@@ -13,8 +13,8 @@ template, not in Python strings; it escapes what it draws as Django's templates 
 
 from django import forms
 from django.template import engines
-from django.utils.safestring import mark_safe
 from django.utils.choices import BaseChoiceIterator
+from django.utils.safestring import mark_safe
 
 
 class InlineSelect(forms.Select):
