@@ -16,6 +16,7 @@ reversing a URL costs about as much as drawing the row (docs/performance.md).
 from django.urls import reverse
 from django.utils.translation import ngettext
 
+from core.rows import Row
 from core.url_cache import pk_url
 
 from .validators import format_phone
@@ -29,15 +30,49 @@ def row_url(name, customer_pk):
     return lambda pk: f"{prefix}{pk}{suffix}"
 
 
+# What a list row shows, read with ``values()`` (core/rows.py).
+CUSTOMER_LIST_COLUMNS = (
+    "pk",
+    "number",
+    "name",
+    "organisation_number",
+    "is_active",
+    "head_office_city",
+    "industry__name",
+    "owner__first_name",
+    "owner__last_name",
+    "owner__username",
+)
+
+
 def customer_list_rows(customers):
-    """Give each customer of a list page (owner loaded) ``list_url`` (its card, from one
-    reversed URL) and ``list_owner`` (the owner's name, "–" for none); returns them."""
-    customers = list(customers)
-    for customer in customers:
-        customer.list_url = pk_url("customers:customer_detail", customer.pk)
-        owner = customer.owner
-        customer.list_owner = (owner.get_full_name() or owner.username) if owner else "–"
-    return customers
+    """The rows of a customer list page (``customers``: the page's query, from
+    ``selectors.customers.customer_list``) as ``Row``s: number, name, organisation_number,
+    is_active, head_office_city, industry (its name), ``list_url`` (the card, from one reversed
+    URL) and ``list_owner`` (the owner's name as ``User.get_full_name() or username``, "–"
+    for none)."""
+    rows = []
+    for values in customers.values(*CUSTOMER_LIST_COLUMNS):
+        username = values["owner__username"]
+        if username is None:
+            owner = "–"
+        else:
+            full_name = f"{values['owner__first_name']} {values['owner__last_name']}".strip()
+            owner = full_name or username
+        rows.append(
+            Row(
+                pk=values["pk"],
+                number=values["number"],
+                name=values["name"],
+                organisation_number=values["organisation_number"],
+                is_active=values["is_active"],
+                head_office_city=values["head_office_city"],
+                industry=values["industry__name"],
+                list_url=pk_url("customers:customer_detail", values["pk"]),
+                list_owner=owner,
+            )
+        )
+    return rows
 
 
 def address_lines(address, *, customer_country):

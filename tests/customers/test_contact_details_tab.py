@@ -374,3 +374,22 @@ def test_toggling_a_contact_returns_to_the_full_list(editor_client, customer, us
     response = editor_client.post(url, {"all_contacts": "1"})
     assert response.status_code == 302
     assert "all_contacts=1" in response["Location"]
+
+
+def test_a_contact_rows_form_carries_a_csrf_token_that_django_accepts(editor, customer, user):
+    """The contact rows are drawn by Jinja2 ({% jinja %}): their forms' token must be real."""
+    from django.test import Client
+
+    first = contact_create(customer=customer, user=user, first_name="Anna", last_name="Berg")
+    contact_create(customer=customer, user=user, first_name="Bo", last_name="Ek")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(editor)
+    html = card(client, customer).content.decode()
+    toggle = reverse("customers:contact_toggle_active", args=[customer.pk, first.pk])
+    form = html[html.index(f'action="{toggle}"') :]
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form).group(1)
+    assert client.post(toggle, {"active": "0"}).status_code == 403  # no token: refused
+    response = client.post(toggle, {"active": "0", "csrfmiddlewaretoken": token})
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert not first.is_active

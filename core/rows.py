@@ -1,0 +1,20 @@
+"""Rows of a list page read as values, not as model objects.
+
+A list page of 25 customers with their owners and industries built 75 model instances, some
+90 µs of CPU per row (a customer has some forty fields, each set up on every instance), to
+show eight values a row: a third of the page's own work. The list views read their page with
+``values()`` instead and give the template one ``Row`` per line.
+"""
+
+
+class Row(dict):
+    """A list page's row: a dict, so the template finds each value with one look-up, whose
+    values can also be read as attributes (``row.name``) by Python code and tests."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name):
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
