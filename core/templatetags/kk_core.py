@@ -26,11 +26,11 @@ def jinja(context, template_name):
     current template's context: ``{% jinja "customers/card/_contact_rows.html" %}``.
 
     For the loops of a page that draw many rows: Django's engine costs some 10 µs for each
-    variable and tag of each row, Jinja2 compiles its templates to Python and costs about a
-    tenth (the 150 contacts of a big account took a third of its card). The page itself,
+    variable and tag of each row, Jinja2 compiles its templates to Python and costs less than
+    half (the card's 50 contact rows: 5.6 ms in Django's engine, 2.8 ms in Jinja2). The page,
     its blocks and its translations stay Django templates; the Jinja2 template gets the
-    context's values (``request`` among them), and ``csrf_input`` for its forms. It escapes as Django's
-    templates do (``&``, ``<``, ``>``, both quotes), with other entities for the quotes.
+    context's values (``request`` among them) and ``csrf_input`` for its forms. It escapes
+    the same characters as Django's templates, writing the quotes as ``&#34;``/``&#39;``.
     """
     values = context.flatten()
     request = context.get("request")
