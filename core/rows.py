@@ -18,3 +18,9 @@ class Row(dict):
             return self[name]
         except KeyError:
             raise AttributeError(name) from None
+
+
+def user_label(first_name, last_name, username):
+    """A user's name as ``User.get_full_name() or username`` gives it, from the three columns
+    read as values (the owner of a list row, an option of an owner select)."""
+    return f"{first_name} {last_name}".strip() or username

@@ -4,6 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.rows import user_label
 from core.widgets import InlineSelect, use_row_choices
 
 from .collation import swedish
@@ -53,8 +54,7 @@ def _industry_label(pk, name):
 
 
 def _owner_label(pk, first_name, last_name, username):
-    """As ``User.get_full_name() or username``."""
-    return f"{first_name} {last_name}".strip() or username
+    return user_label(first_name, last_name, username)
 
 
 class CustomerListFilter(django_filters.FilterSet):

@@ -16,7 +16,7 @@ reversing a URL costs about as much as drawing the row (docs/performance.md).
 from django.urls import reverse
 from django.utils.translation import ngettext
 
-from core.rows import Row
+from core.rows import Row, user_label
 from core.url_cache import pk_url
 
 from .validators import format_phone
@@ -54,11 +54,11 @@ def customer_list_rows(customers):
     rows = []
     for values in customers.values(*CUSTOMER_LIST_COLUMNS):
         username = values["owner__username"]
-        if username is None:
-            owner = "–"
-        else:
-            full_name = f"{values['owner__first_name']} {values['owner__last_name']}".strip()
-            owner = full_name or username
+        owner = (
+            "–"
+            if username is None
+            else user_label(values["owner__first_name"], values["owner__last_name"], username)
+        )
         rows.append(
             Row(
                 pk=values["pk"],

@@ -23,6 +23,10 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_countries import countries
 
+from core.rows import user_label
+from core.url_cache import pk_url
+from core.widgets import RowChoices
+
 from .. import exports
 from ..background.jobs import report_job_cancel, report_job_retry, report_job_start
 from ..filters_report import CustomerReportFilter
@@ -99,6 +103,17 @@ class ReportPermissionMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
+# The report's model selects drawn from rows: field -> (columns after the pk, label(pk, ...)),
+# labels as the fields' ``label_from_instance`` makes them.
+REPORT_ROW_CHOICES = {
+    "industry": (("name",), lambda pk, name: name),
+    "owner": (
+        ("first_name", "last_name", "username"),
+        lambda pk, first, last, username: user_label(first, last, username),
+    ),
+}
+
+
 class CustomerReportView(ReportPermissionMixin, TemplateView):
     """The filters on the left, the count and the chosen columns of the matching customers."""
 
@@ -118,6 +133,8 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
         )
         page = paginator.get_page(request.GET.get("page"))
         rows = page_rows(page.object_list, columns)
+        for row in rows:
+            row["url"] = pk_url("customers:customer_detail", row["pk"])
         can_bulk = may_edit_customers(request.user)
         query = filter_query(request.GET)
         context.update(
@@ -169,6 +186,13 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
             field = form.fields[name]
             if name == "country":
                 choices = [("", _("All countries")), *countries]
+            elif name in REPORT_ROW_CHOICES:
+                # Read as rows, not model objects (core.widgets.RowChoices).
+                columns, label = REPORT_ROW_CHOICES[name]
+                rows = RowChoices(
+                    field.empty_label, field.queryset.values_list("pk", *columns), label
+                )
+                choices = [(str(value), str(label)) for value, label in rows]
             else:
                 choices = [(str(value), str(label)) for value, label in field.choices]
             value = form[name].value()
