@@ -6,6 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.widgets import InlineSelect, use_row_choices
 from customers.filters import IdFilter
 
 from .models import Activity, ActivityType
@@ -24,6 +25,7 @@ class ActivityFilter(django_filters.FilterSet):
         choices=[(SCOPE_MINE, _("Mine")), (SCOPE_ALL, _("Everyone's"))],
         empty_label=None,
         method="filter_scope",
+        widget=InlineSelect,
     )
     when = django_filters.ChoiceFilter(
         label=_("When"),
@@ -35,11 +37,13 @@ class ActivityFilter(django_filters.FilterSet):
         ],
         empty_label=None,
         method="filter_when",
+        widget=InlineSelect,
     )
     type = django_filters.ModelChoiceFilter(
         label=_("Type"),
         queryset=ActivityType.objects.order_by("order", "name"),
         empty_label=_("All types"),
+        widget=InlineSelect,
     )
     customer = IdFilter(field_name="customer_id", widget=forms.HiddenInput)
     project = IdFilter(field_name="project_id", widget=forms.HiddenInput)
@@ -54,6 +58,8 @@ class ActivityFilter(django_filters.FilterSet):
         data.setdefault("when", WHEN_UPCOMING)
         self.user = user
         super().__init__(data, *args, **kwargs)
+        # Types read as rows, not model objects (core.widgets.RowChoices).
+        use_row_choices(self.form.fields["type"], "name", label=lambda pk, name: name)
         for name in ("scope", "when", "type"):
             self.form.fields[name].widget.attrs["class"] = (
                 "form-select form-select-sm kk-autosubmit"

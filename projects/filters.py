@@ -5,6 +5,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from core.rows import user_label
+from core.widgets import InlineSelect, use_row_choices
 from customers.filters import IdFilter
 
 from .models import Project, SalesStatus
@@ -17,12 +19,16 @@ STATE_ALL = "all"
 class ProjectFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_search")
     kind = django_filters.ChoiceFilter(
-        label=_("Kind"), choices=Project.KIND_CHOICES, empty_label=_("All kinds")
+        label=_("Kind"),
+        choices=Project.KIND_CHOICES,
+        empty_label=_("All kinds"),
+        widget=InlineSelect,
     )
     sales_status = django_filters.ModelChoiceFilter(
         label=_("Sales status"),
         queryset=SalesStatus.objects.order_by("order", "name"),
         empty_label=_("All statuses"),
+        widget=InlineSelect,
     )
     owner = django_filters.ModelChoiceFilter(
         label=_("Owner"),
@@ -30,6 +36,7 @@ class ProjectFilter(django_filters.FilterSet):
         .objects.filter(is_active=True)
         .order_by("first_name", "last_name", "username"),
         empty_label=_("All owners"),
+        widget=InlineSelect,
     )
     customer = IdFilter(field_name="customer_id", widget=forms.HiddenInput, label=_("Customer"))
     state = django_filters.ChoiceFilter(
@@ -41,6 +48,7 @@ class ProjectFilter(django_filters.FilterSet):
         ],
         empty_label=None,
         method="filter_state",
+        widget=InlineSelect,
     )
 
     class Meta:
@@ -51,9 +59,16 @@ class ProjectFilter(django_filters.FilterSet):
         data = data.copy() if data is not None else {}
         data.setdefault("state", STATE_OPEN)
         super().__init__(data, *args, **kwargs)
-        # People by full name, as everywhere else in the app (username when there is none).
-        self.form.fields["owner"].label_from_instance = lambda user: (
-            user.get_full_name() or user.get_username()
+        # Options read as rows, not model objects (core.widgets.RowChoices); people by full
+        # name, as everywhere else in the app (username when there is none).
+        fields = self.form.fields
+        use_row_choices(fields["sales_status"], "name", label=lambda pk, name: name)
+        use_row_choices(
+            fields["owner"],
+            "first_name",
+            "last_name",
+            "username",
+            label=lambda pk, first, last, username: user_label(first, last, username),
         )
         for field in self.form.fields.values():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control"
