@@ -13,7 +13,6 @@ from customers.forms.settings import (
     LookupChoiceField,
     OperatorChoiceField,
     PriceListChoiceField,
-    _active_or_current,
 )
 from customers.models import (
     Address,
@@ -26,6 +25,7 @@ from customers.models import (
     PriceList,
 )
 from customers.permissions import may_see_financials
+from customers.selectors.settings import active_or_current
 
 from .models import Project, ProjectNote, SalesStatus
 from .services import customer_billing_defaults
@@ -205,7 +205,7 @@ class ProjectForm(forms.ModelForm):
             ("einvoice_operator", EInvoiceOperator),
         ]:
             current_pk = getattr(current, f"{name}_id", None) if current else None
-            queryset = _active_or_current(model.objects.all(), current_pk)
+            queryset = active_or_current(model.objects.all(), current_pk)
             if name == "price_list":
                 queryset = queryset.select_related("currency")
             self.fields[name].queryset = queryset

@@ -1,60 +1,85 @@
 """Forms of the Customer settings tab: billing defaults and the customer's grouping options."""
 
 from django import forms
-from django.db.models import Q
+from django.utils.choices import BaseChoiceIterator
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from core.widgets import InlineSelect
 
-from ..models import (
-    Currency,
-    Customer,
-    EInvoiceOperator,
-    InvoiceLanguage,
-    InvoiceTemplate,
-    PaymentTerm,
-    PriceList,
-)
+from ..models import Customer, EInvoiceOperator
+from ..selectors.settings import LOOKUP_SOURCES, active_or_current, lookup_choice_rows
 from ..services.settings import LOOKUP_FIELDS
 from . import add_model_errors, localize_decimal_inputs
 
 
-def _active_or_current(queryset, current_pk):
-    """Active values, plus the one the customer has now even when it was deactivated."""
-    condition = Q(is_active=True)
-    if current_pk:
-        condition |= Q(pk=current_pk)
-    return queryset.filter(condition)
-
-
 class LookupChoiceField(forms.ModelChoiceField):
-    """Marks a deactivated value, which is only offered because the customer still has it."""
+    """Marks a deactivated value, which is only offered because the customer still has it.
+
+    ``describe(first, second)`` makes a value's text from the two columns
+    ``selectors.settings.LOOKUP_SOURCES`` names for it; the select draws its options from
+    those columns read in one query for all six lists (``lookup_choice_rows``), the same
+    text ``label_from_instance`` gives an object."""
+
+    label_columns = ("name", None)
 
     def label_from_instance(self, obj):
-        label = self.describe(obj)
-        if not obj.is_active:
-            return _("%(value)s (inactive)") % {"value": label}
-        return label
+        first, second = self.label_columns
+        return self.option_label(
+            _column(obj, first), _column(obj, second) if second else None, obj.is_active
+        )
 
-    def describe(self, obj):
-        return str(obj)
+    def option_label(self, first, second, is_active):
+        text = self.describe(first, second)
+        if not is_active:
+            return _("%(value)s (inactive)") % {"value": text}
+        return text
+
+    def describe(self, first, second):
+        return first
+
+
+def _column(obj, path):
+    for part in path.split("__"):
+        obj = getattr(obj, part) if obj is not None else None
+    return obj
 
 
 class PriceListChoiceField(LookupChoiceField):
-    def describe(self, obj):
-        return f"{obj.name} ({obj.currency.code})" if obj.currency_id else obj.name
+    label_columns = ("name", "currency__code")
+
+    def describe(self, name, currency_code):
+        return f"{name} ({currency_code})" if currency_code else name
 
 
 class CurrencyChoiceField(LookupChoiceField):
-    def describe(self, obj):
-        return f"{obj.code} – {obj.name}"
+    label_columns = ("code", "name")
+
+    def describe(self, code, name):
+        return f"{code} – {name}"
 
 
 class OperatorChoiceField(LookupChoiceField):
-    def describe(self, obj):
-        if obj.address_format == EInvoiceOperator.FORMAT_FREE:
-            return obj.name
-        return f"{obj.name} ({obj.get_address_format_display()})"
+    label_columns = ("name", "address_format")
+
+    def describe(self, name, address_format):
+        if address_format == EInvoiceOperator.FORMAT_FREE:
+            return name
+        return f"{name} ({dict(EInvoiceOperator.FORMAT_CHOICES)[address_format]})"
+
+
+class _LookupChoices(BaseChoiceIterator):
+    """A look-up select's options from ``lookup_choice_rows`` (lazy: read when drawn)."""
+
+    def __init__(self, field, rows, name):
+        self.field = field
+        self.rows = rows
+        self.name = name
+
+    def __iter__(self):
+        yield ("", self.field.empty_label)
+        for pk, is_active, first, second in self.rows[self.name]:
+            yield (pk, self.field.option_label(first, second, is_active))
 
 
 class CustomerSettingsForm(forms.ModelForm):
@@ -100,19 +125,14 @@ class CustomerSettingsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         customer = self.instance
         self.fields["version"].initial = customer.version
-        querysets = {
-            "payment_term": PaymentTerm.objects.all(),
-            "invoice_template": InvoiceTemplate.objects.all(),
-            "price_list": PriceList.objects.select_related("currency"),
-            "currency": Currency.objects.all(),
-            "invoice_language": InvoiceLanguage.objects.all(),
-            "einvoice_operator": EInvoiceOperator.objects.all(),
-        }
-        for name, queryset in querysets.items():
-            self.fields[name].queryset = _active_or_current(
-                queryset, getattr(customer, f"{name}_id")
-            )
-            self.fields[name].empty_label = _("Not set")
+        # The querysets check a submitted value; the selects draw their options from the
+        # rows of one query for all six lists, read when the form is drawn.
+        choice_rows = SimpleLazyObject(lambda: lookup_choice_rows(customer))
+        for name, (model, *_columns) in LOOKUP_SOURCES.items():
+            field = self.fields[name]
+            field.queryset = active_or_current(model.objects.all(), getattr(customer, f"{name}_id"))
+            field.empty_label = _("Not set")
+            field.widget.choices = _LookupChoices(field, choice_rows, name)
         localize_decimal_inputs(self)
         for field in self.fields.values():
             # The classes crispy gave them: the template draws these fields by hand, which is

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers import roles
+from customers.forms.settings import CustomerSettingsForm
 from customers.models import (
     Customer,
     EInvoiceOperator,
@@ -319,3 +320,65 @@ def test_a_refused_value_is_marked_invalid_with_its_error_beside_it(editor_clien
     assert 'id="id_settings-overdue_interest_error" class="invalid-feedback"' in html
     customer.refresh_from_db()
     assert customer.overdue_interest != Decimal("-1")
+
+
+def _options(html, name):
+    select = re.search(rf'<select name="settings-{name}".*?</select>', html, re.S).group(0)
+    return re.findall(r'<option value="([^"]*)"( selected)?>([^<]*)</option>', select)
+
+
+def test_the_six_lists_offer_what_their_objects_say_in_their_models_order(
+    editor_client, customer, peppol
+):
+    """The options come from one query's rows (selectors.settings.lookup_choice_rows): the
+    same texts the fields' label_from_instance gives the objects, in each model's order."""
+    from django.utils import translation
+
+    second = PaymentTermFactory(name="A 60 days", order=2)
+    first = PaymentTermFactory(name="B 30 days", order=1)
+    gone = PaymentTermFactory(name="Old 90 days", order=0, is_active=False)
+    PaymentTermFactory(name="Unused old", is_active=False)
+    PriceList.objects.create(name="Standard", currency=currency("EUR"))
+    PriceList.objects.create(name="Utan valuta")
+    InvoiceLanguage.objects.get_or_create(code="xx", defaults={"name": "Testspråk"})
+    Customer.objects.filter(pk=customer.pk).update(payment_term=gone, einvoice_operator=peppol)
+    html = editor_client.get(url(customer), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert _options(html, "payment_term") == [
+        ("", "", "Not set"),
+        (str(gone.pk), " selected", "Old 90 days (inactive)"),
+        (str(first.pk), "", "B 30 days"),
+        (str(second.pk), "", "A 60 days"),
+    ]
+    customer.refresh_from_db()
+    with translation.override("en"):
+        form = CustomerSettingsForm(instance=customer, prefix="settings")
+        for name in ("payment_term", "price_list", "currency", "invoice_language"):
+            field = form.fields[name]
+            unset = " selected" if getattr(customer, f"{name}_id") is None else ""
+            objects = [("", unset, str(field.empty_label))] + [
+                (
+                    str(o.pk),
+                    " selected" if o.pk == getattr(customer, f"{name}_id") else "",
+                    field.label_from_instance(o),
+                )
+                for o in field.queryset
+            ]
+            assert _options(html, name) == objects, name
+    assert ("", "", "Not set") in _options(html, "einvoice_operator")
+    assert (
+        str(peppol.pk),
+        " selected",
+        "Peppol network (Peppol participant id (scheme:identifier))",
+    ) in _options(html, "einvoice_operator")
+    assert ("Standard (EUR)" in html) and ("Utan valuta</option>" in html)
+
+
+def test_the_six_lists_cost_one_query(editor_client, customer):
+    from customers.selectors.settings import lookup_choice_rows
+
+    PaymentTermFactory(name="30 days")
+    _queries(editor_client, url(customer))  # warm the session
+    with CaptureQueriesContext(connection) as captured:
+        rows = lookup_choice_rows(customer)
+    assert len(captured) == 1
+    assert [name for _pk, _active, name, _second in rows["payment_term"]] == ["30 days"]
