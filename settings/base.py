@@ -107,7 +107,8 @@ TEMPLATES = [
     },
     # Jinja2 (templates in each app's ``jinja2/`` folder) for markup drawn many times a page,
     # where Django's engine costs some 10 µs a loop turn: a select's options
-    # (core.widgets.InlineSelect). Django's engine, first, keeps every other template.
+    # (core.widgets.InlineSelect) and rows drawn through the {% jinja %} tag (kk_core).
+    # Django's engine, first, keeps every page and every other template.
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "NAME": "jinja2",

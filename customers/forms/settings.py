@@ -65,7 +65,8 @@ class OperatorChoiceField(LookupChoiceField):
     def describe(self, name, address_format):
         if address_format == EInvoiceOperator.FORMAT_FREE:
             return name
-        return f"{name} ({dict(EInvoiceOperator.FORMAT_CHOICES)[address_format]})"
+        shown = dict(EInvoiceOperator.FORMAT_CHOICES).get(address_format, address_format)
+        return f"{name} ({shown})"
 
 
 class _LookupChoices(BaseChoiceIterator):
