@@ -180,12 +180,12 @@ def test_read_only_user_sees_everything_and_no_edit_controls(reader_client, cust
 
 
 @pytest.mark.parametrize("rows", [1, 200])
-def test_sections_run_three_queries_whatever_the_number_of_rows(
+def test_sections_run_two_queries_whatever_the_number_of_rows(
     customer, readonly_user, django_assert_num_queries, rows
 ):
     fill(customer, rows)
     readonly_user.has_perm("customers.view_customer")  # the view has loaded them already
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         sections = contact_details(customer=customer, user=readonly_user, show_inactive=True)
         # The rows read only what the selectors loaded (no query per row).
         contact_rows = presenters.contact_rows(
@@ -393,3 +393,46 @@ def test_a_contact_rows_form_carries_a_csrf_token_that_django_accepts(editor, cu
     assert response.status_code == 302
     first.refresh_from_db()
     assert not first.is_active
+
+
+@pytest.mark.parametrize("limit", [None, 3, 5])
+def test_the_contacts_and_their_counts_come_from_one_query_with_or_without_inactive(
+    customer, user, readonly_user, django_assert_num_queries, limit
+):
+    """Actives sort first when inactive ones are hidden, so a limit keeps them; the counts
+    are over all the customer's contacts whatever the limit."""
+    from customers.selectors.contact_details import contacts_section
+
+    names = ["Ahl", "Berg", "Cedar", "Dahl", "Ek", "Falk"]
+    made = {
+        n: contact_create(customer=customer, user=user, first_name="A", last_name=n) for n in names
+    }
+    Contact.objects.filter(pk__in=[made["Ahl"].pk, made["Dahl"].pk]).update(is_active=False)
+    other = CustomerFactory()
+    contact_create(customer=other, user=user, first_name="A", last_name="Annan")
+    readonly_user.has_perm("customers.view_customer")
+    with django_assert_num_queries(1):
+        hidden = contacts_section(customer=customer, user=readonly_user, limit=limit)
+    with django_assert_num_queries(1):
+        shown = contacts_section(
+            customer=customer, user=readonly_user, show_inactive=True, limit=limit
+        )
+    actives = ["Berg", "Cedar", "Ek", "Falk"]
+    assert [c.last_name for c in hidden["contacts"]] == actives[:limit]
+    assert (hidden["total"], hidden["inactive_count"]) == (4, 2)
+    assert hidden["is_truncated"] == (limit is not None and limit < 4)
+    assert [c.last_name for c in shown["contacts"]] == names[:limit]
+    assert (shown["total"], shown["inactive_count"]) == (6, 2)
+    assert shown["is_truncated"] == (limit is not None and limit < 6)
+
+
+def test_a_customer_with_only_inactive_contacts_or_none(customer, user, readonly_user):
+    from customers.selectors.contact_details import contacts_section
+
+    empty = contacts_section(customer=customer, user=readonly_user)
+    assert (empty["contacts"], empty["total"], empty["inactive_count"]) == ([], 0, 0)
+    gone = contact_create(customer=customer, user=user, first_name="A", last_name="Borta")
+    Contact.objects.filter(pk=gone.pk).update(is_active=False)
+    hidden = contacts_section(customer=customer, user=readonly_user, limit=1)
+    assert (hidden["contacts"], hidden["total"], hidden["inactive_count"]) == ([], 0, 1)
+    assert not hidden["is_truncated"]
