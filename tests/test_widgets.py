@@ -63,3 +63,44 @@ def test_the_customer_list_filter_draws_its_selects_with_the_inline_template(edi
     html = response.content.decode()
     assert "Bygg &amp; anläggning</option>" in html
     assert '<option value="all" selected>' in html
+
+
+@pytest.mark.django_db
+def test_shared_row_choices_draw_each_select_in_its_own_order_from_one_query(
+    django_assert_num_queries,
+):
+    from django.contrib.auth import get_user_model
+
+    from core.widgets import use_shared_row_choices
+    from customers.models import Industry
+
+    Industry.objects.create(name="Öl", order=1)
+    Industry.objects.create(name="Bygg", order=2)
+    Industry.objects.create(name="Arkitekter", order=2)
+    Industry.objects.create(name="Gammal", order=0, is_active=False)
+    users = get_user_model().objects
+    users.create(username="zz", first_name="Åsa", last_name="Berg")
+    users.create(username="aa", first_name="", last_name="")
+    users.create(username="mm", first_name="Bo", last_name="Ek")
+
+    class Filters(forms.Form):
+        industry = forms.ModelChoiceField(
+            Industry.objects.filter(is_active=True), empty_label="Alla", widget=InlineSelect
+        )
+        owner = forms.ModelChoiceField(
+            users.order_by("-username"), empty_label=None, widget=InlineSelect
+        )
+
+    form = Filters()
+    use_shared_row_choices(
+        (form.fields["industry"], ("name",), lambda pk, name: name),
+        (form.fields["owner"], ("first_name", "username"), lambda pk, first, user: first or user),
+    )
+    with django_assert_num_queries(1):
+        industries = [label for _value, label in form.fields["industry"].widget.choices]
+        owners = [label for _value, label in form.fields["owner"].widget.choices]
+        html = str(form["industry"]) + str(form["owner"])
+    # The database's order of each queryset (Meta.ordering: order, name; then -username).
+    assert industries == ["Alla"] + [str(i) for i in Industry.objects.filter(is_active=True)]
+    assert owners == ["Åsa", "Bo", "aa"]
+    assert "Gammal" not in html and ">Åsa</option>" in html
