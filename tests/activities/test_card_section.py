@@ -89,7 +89,7 @@ def test_lists_are_limited_and_link_to_the_full_list(reader_client, customer):
         ActivityFactory(customer=customer, starts_at=days(i + 1))
     context = section(reader_client.get(url(customer)))
     assert len(context["upcoming"]) == 10
-    assert context["counts"]["upcoming"] == 15
+    assert context["counts"] == {"upcoming": 15, "overdue": 0, "done": 0}
     assert f"customer={customer.pk}" in context["list_url"]
 
 
@@ -133,6 +133,7 @@ def test_selector_query_count_is_fixed(readonly_user, customer, count, django_as
             "activities/card/_activities_section.html", {"section": context}, request=request
         )
     assert context["total"] == 3 * count
+    assert context["counts"] == {"upcoming": count, "overdue": count, "done": count}
     if count > 1:
         assert str(project) in html
         owner_name = readonly_user.get_full_name() or readonly_user.username
