@@ -12,11 +12,8 @@ template, not in Python strings; it escapes what it draws as Django's templates 
 """
 
 from django import forms
-from django.db.models import CharField, F, IntegerField, Value, Window
-from django.db.models.functions import RowNumber
 from django.template import engines
 from django.utils.choices import BaseChoiceIterator
-from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
 
 
@@ -82,8 +79,7 @@ class RowChoices(BaseChoiceIterator):
     def __iter__(self):
         if self.empty_label is not None:
             yield ("", self.empty_label)
-        rows = self.rows() if callable(self.rows) else self.rows.all()
-        for row in rows:
+        for row in self.rows.all():
             yield (row[0], self.label(*row))
 
 
@@ -92,46 +88,3 @@ def use_row_choices(field, *columns, label):
     field.widget.choices = RowChoices(
         field.empty_label, field.queryset.values_list("pk", *columns), label
     )
-
-
-def use_shared_row_choices(*specs):
-    """Draw several ``ModelChoiceField``s from one query: ``specs`` are ``(field, columns,
-    label)`` as for ``use_row_choices``. Each field's queryset becomes a branch of a UNION,
-    numbered in its own order (``ROW_NUMBER()`` over the queryset's ordering, so the database
-    sorts as it would the field alone) and padded to the widest branch; the query runs once,
-    when the first of the selects is drawn. A page's filter selects cost one query this way,
-    not one each."""
-    width = max(len(columns) for _field, columns, _label in specs)
-    branches = []
-    for index, (field, columns, _label) in enumerate(specs):
-        queryset = field.queryset
-        ordering = queryset.query.order_by or queryset.model._meta.ordering
-        order_by = [
-            F(name[1:]).desc() if name.startswith("-") else F(name).asc() for name in ordering
-        ]
-        padded = {f"shared_{i}": F(column) for i, column in enumerate(columns)}
-        for i in range(len(columns), width):
-            padded[f"shared_{i}"] = Value(None, output_field=CharField())
-        branches.append(
-            queryset.annotate(
-                shared_source=Value(index, output_field=IntegerField()),
-                shared_order=Window(RowNumber(), order_by=order_by),
-                **padded,
-            )
-            .values_list("shared_source", "shared_order", "pk", *padded)
-            .order_by()
-        )
-    head, *rest = branches
-    union = head.union(*rest, all=True).order_by("shared_source", "shared_order")
-
-    def read():
-        rows = [[] for _spec in specs]
-        for source, _order, pk, *values in union:
-            rows[source].append((pk, *values[: len(specs[source][1])]))
-        return rows
-
-    shared = SimpleLazyObject(read)
-    for index, (field, _columns, label) in enumerate(specs):
-        field.widget.choices = RowChoices(
-            field.empty_label, lambda index=index: shared[index], label
-        )

@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from core.rows import user_label
-from core.widgets import InlineSelect, use_shared_row_choices
+from core.widgets import InlineSelect, use_row_choices
 
 from .collation import swedish
 from .models import Customer, Industry
@@ -113,12 +113,10 @@ class CustomerListFilter(django_filters.FilterSet):
         if not data.get("sort"):
             data["sort"] = "name"
         super().__init__(data, *args, **kwargs)
-        # Options drawn from rows, not model objects, both selects from one query
-        # (core.widgets.use_shared_row_choices).
-        fields = self.form.fields
-        use_shared_row_choices(
-            (fields["industry"], ("name",), _industry_label),
-            (fields["owner"], ("first_name", "last_name", "username"), _owner_label),
+        # Options drawn from rows, not model objects (core.widgets.RowChoices).
+        use_row_choices(self.form.fields["industry"], "name", label=_industry_label)
+        use_row_choices(
+            self.form.fields["owner"], "first_name", "last_name", "username", label=_owner_label
         )
         for name, field in self.form.fields.items():
             css = "form-control" if name == "q" else "form-select kk-autosubmit"
