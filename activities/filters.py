@@ -6,7 +6,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.widgets import InlineSelect, use_row_choices
+from core.widgets import InlineSelect, use_name_choices
 from customers.filters import IdFilter
 
 from .models import Activity, ActivityType
@@ -59,7 +59,7 @@ class ActivityFilter(django_filters.FilterSet):
         self.user = user
         super().__init__(data, *args, **kwargs)
         # Types read as rows, not model objects (core.widgets.RowChoices).
-        use_row_choices(self.form.fields["type"], "name", label=lambda pk, name: name)
+        use_name_choices(self.form.fields["type"])
         for name in ("scope", "when", "type"):
             self.form.fields[name].widget.attrs["class"] = (
                 "form-select form-select-sm kk-autosubmit"

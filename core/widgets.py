@@ -16,6 +16,8 @@ from django.template import engines
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
+from .rows import user_label
+
 
 class InlineSelect(forms.Select):
     """``forms.Select`` drawn by one template, without an include or a dictionary per option.
@@ -88,3 +90,21 @@ def use_row_choices(field, *columns, label):
     field.widget.choices = RowChoices(
         field.empty_label, field.queryset.values_list("pk", *columns), label
     )
+
+
+def use_name_choices(field):
+    """Draw a ``ModelChoiceField`` of a model shown by its ``name`` (a look-up) from rows."""
+    use_row_choices(field, "name", label=_name_option)
+
+
+def use_user_choices(field):
+    """Draw a ``ModelChoiceField`` of users from rows, each by ``core.rows.user_label``."""
+    use_row_choices(field, "first_name", "last_name", "username", label=_user_option)
+
+
+def _name_option(pk, name):
+    return name
+
+
+def _user_option(pk, first_name, last_name, username):
+    return user_label(first_name, last_name, username)

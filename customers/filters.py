@@ -4,8 +4,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.rows import user_label
-from core.widgets import InlineSelect, use_row_choices
+from core.widgets import InlineSelect, use_name_choices, use_user_choices
 
 from .collation import swedish
 from .models import Customer, Industry
@@ -47,14 +46,6 @@ class StableOrderingFilter(django_filters.OrderingFilter):
     def filter(self, qs, value):
         qs = super().filter(qs, value)
         return qs.order_by(*qs.query.order_by, "pk")
-
-
-def _industry_label(pk, name):
-    return name
-
-
-def _owner_label(pk, first_name, last_name, username):
-    return user_label(first_name, last_name, username)
 
 
 class CustomerListFilter(django_filters.FilterSet):
@@ -114,10 +105,8 @@ class CustomerListFilter(django_filters.FilterSet):
             data["sort"] = "name"
         super().__init__(data, *args, **kwargs)
         # Options drawn from rows, not model objects (core.widgets.RowChoices).
-        use_row_choices(self.form.fields["industry"], "name", label=_industry_label)
-        use_row_choices(
-            self.form.fields["owner"], "first_name", "last_name", "username", label=_owner_label
-        )
+        use_name_choices(self.form.fields["industry"])
+        use_user_choices(self.form.fields["owner"])
         for name, field in self.form.fields.items():
             css = "form-control" if name == "q" else "form-select kk-autosubmit"
             field.widget.attrs["class"] = css

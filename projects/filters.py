@@ -5,8 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.rows import user_label
-from core.widgets import InlineSelect, use_row_choices
+from core.widgets import InlineSelect, use_name_choices, use_user_choices
 from customers.filters import IdFilter
 
 from .models import Project, SalesStatus
@@ -61,15 +60,8 @@ class ProjectFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         # Options read as rows, not model objects (core.widgets.RowChoices); people by full
         # name, as everywhere else in the app (username when there is none).
-        fields = self.form.fields
-        use_row_choices(fields["sales_status"], "name", label=lambda pk, name: name)
-        use_row_choices(
-            fields["owner"],
-            "first_name",
-            "last_name",
-            "username",
-            label=lambda pk, first, last, username: user_label(first, last, username),
-        )
+        use_name_choices(self.form.fields["sales_status"])
+        use_user_choices(self.form.fields["owner"])
         for field in self.form.fields.values():
             css = "form-select form-select-sm" if hasattr(field, "choices") else "form-control"
             field.widget.attrs.setdefault(

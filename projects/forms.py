@@ -18,14 +18,9 @@ from customers.models import (
     Address,
     Contact,
     Currency,
-    EInvoiceOperator,
-    InvoiceLanguage,
-    InvoiceTemplate,
-    PaymentTerm,
-    PriceList,
 )
 from customers.permissions import may_see_financials
-from customers.selectors.settings import active_or_current
+from customers.selectors.settings import LOOKUP_SOURCES, active_or_current
 
 from .models import Project, ProjectNote, SalesStatus
 from .services import customer_billing_defaults
@@ -197,13 +192,14 @@ class ProjectForm(forms.ModelForm):
         """Active look-up values (plus the project's current, even if since deactivated); the
         billing address among the customer's billing addresses."""
         current = self.instance if self.instance.pk else None
-        for name, model in [
-            ("payment_term", PaymentTerm),
-            ("invoice_template", InvoiceTemplate),
-            ("price_list", PriceList),
-            ("invoice_language", InvoiceLanguage),
-            ("einvoice_operator", EInvoiceOperator),
-        ]:
+        for name in (
+            "payment_term",
+            "invoice_template",
+            "price_list",
+            "invoice_language",
+            "einvoice_operator",
+        ):
+            model = LOOKUP_SOURCES[name][0]
             current_pk = getattr(current, f"{name}_id", None) if current else None
             queryset = active_or_current(model.objects.all(), current_pk)
             if name == "price_list":

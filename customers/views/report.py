@@ -23,9 +23,8 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_countries import countries
 
-from core.rows import user_label
 from core.url_cache import pk_url
-from core.widgets import RowChoices
+from core.widgets import use_name_choices, use_user_choices
 
 from .. import exports
 from ..background.jobs import report_job_cancel, report_job_retry, report_job_start
@@ -103,15 +102,9 @@ class ReportPermissionMixin(PermissionRequiredMixin):
     raise_exception = True
 
 
-# The report's model selects drawn from rows: field -> (columns after the pk, label(pk, ...)),
-# labels as the fields' ``label_from_instance`` makes them.
-REPORT_ROW_CHOICES = {
-    "industry": (("name",), lambda pk, name: name),
-    "owner": (
-        ("first_name", "last_name", "username"),
-        lambda pk, first, last, username: user_label(first, last, username),
-    ),
-}
+# The report's model selects drawn from rows (core.widgets), with the texts their fields'
+# ``label_from_instance`` gives.
+REPORT_ROW_CHOICES = {"industry": use_name_choices, "owner": use_user_choices}
 
 
 class CustomerReportView(ReportPermissionMixin, TemplateView):
@@ -186,15 +179,10 @@ class CustomerReportView(ReportPermissionMixin, TemplateView):
             field = form.fields[name]
             if name == "country":
                 choices = [("", _("All countries")), *countries]
-            elif name in REPORT_ROW_CHOICES:
-                # Read as rows, not model objects (core.widgets.RowChoices).
-                columns, label = REPORT_ROW_CHOICES[name]
-                rows = RowChoices(
-                    field.empty_label, field.queryset.values_list("pk", *columns), label
-                )
-                choices = [(str(value), str(label)) for value, label in rows]
             else:
-                choices = [(str(value), str(label)) for value, label in field.choices]
+                if name in REPORT_ROW_CHOICES:
+                    REPORT_ROW_CHOICES[name](field)  # read as rows, not model objects
+                choices = [(str(value), str(label)) for value, label in field.widget.choices]
             value = form[name].value()
             selects.append(
                 {
