@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.permissions import may_view_customers
 
 # What a row of the Activities list reads (activities/activity_list.html,
 # activities.presenters.list_rows, permissions.may_edit_activity).
@@ -26,12 +27,24 @@ LIST_ROW_FIELDS = (
 )
 
 
+def visibility(user):
+    """The rights ``ActivityQuerySet.visible_if`` narrows by: (may view activities, may view
+    customers)."""
+    may_view = bool(user and user.is_authenticated and user.has_perm("activities.view_activity"))
+    return may_view, may_view_customers(user)
+
+
 class ActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Activities the user may see: without a customer, or of a customer the user sees."""
-        if not (user and user.is_authenticated and user.has_perm("activities.view_activity")):
+        return self.visible_if(*visibility(user))
+
+    def visible_if(self, may_view, may_view_customers):
+        """``visible_to`` for a user whose rights are known (``visibility(user)``, a prepared
+        query's shape)."""
+        if not may_view:
             return self.none()
-        customers = Customer.objects.visible_to(user)
+        customers = Customer.objects.visible_if(may_view_customers)
         if customers.query.is_empty():
             return self.filter(customer__isnull=True)
         if not customers.query.where:

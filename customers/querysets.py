@@ -12,13 +12,19 @@ from .permissions import is_restricted_to_own, may_edit_customers, may_view_cust
 from .validators import phone_search_digits
 
 
-class CustomerQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        """Customers the user may see: all of them with the view right, none without."""
-        if not may_view_customers(user):
-            return self.none()
-        return self
+class _Visible:
+    """Customers and their addresses and contacts: all of them with the view right, none
+    without."""
 
+    def visible_to(self, user):
+        return self.visible_if(may_view_customers(user))
+
+    def visible_if(self, may_view):
+        """``visible_to`` for a user whose view right is known (a prepared query's shape)."""
+        return self if may_view else self.none()
+
+
+class CustomerQuerySet(_Visible, models.QuerySet):
     def editable_by(self, user):
         """Customers the user may change: all with the edit right, only owned when restricted."""
         if not may_edit_customers(user):
@@ -81,26 +87,16 @@ def contact_search_text():
     )
 
 
-class AddressQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        if not may_view_customers(user):
-            return self.none()
-        return self
-
+class AddressQuerySet(_Visible, models.QuerySet):
     def editable_by(self, user):
         from .models import Customer
 
         return self.filter(customer__in=Customer.objects.editable_by(user).values("pk"))
 
 
-class ContactQuerySet(models.QuerySet):
+class ContactQuerySet(_Visible, models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
-
-    def visible_to(self, user):
-        if not may_view_customers(user):
-            return self.none()
-        return self
 
     def editable_by(self, user):
         from .models import Customer

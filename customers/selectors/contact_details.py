@@ -9,7 +9,10 @@ They return data only; what the rows show (formatted phone numbers, links) is wo
 
 from django.db.models import Count, Q, Window
 
+from core.prepared import Prepared
+
 from ..models import Address, Contact
+from ..permissions import may_view_customers
 
 ADDRESS_ORDER = ("-is_head_office", "city", "line1", "id")
 CONTACT_ORDER = ("last_name", "first_name", "id")
@@ -35,18 +38,43 @@ CONTACT_ROW_FIELDS = (
 )
 
 
+# Both sections' queries are the same SQL for every customer: compiled once (core.prepared).
+_addresses = Prepared(
+    lambda may_view, *, customer_id: (
+        Address.objects.visible_if(may_view)
+        .filter(customer_id=customer_id)
+        .annotate(contact_count=Count("contacts"))
+        .order_by(*ADDRESS_ORDER)
+    )
+)
+
+
+def _contact_rows(may_view, show_inactive, limit, *, customer_id):
+    order = CONTACT_ORDER if show_inactive else ("-is_active", *CONTACT_ORDER)
+    rows = (
+        Contact.objects.visible_if(may_view)
+        .filter(customer_id=customer_id)
+        .select_related("role", "address")
+        .only(*CONTACT_ROW_FIELDS)
+        .annotate(
+            all_count=Window(Count("pk")),
+            inactive_count=Window(Count("pk", filter=Q(is_active=False))),
+        )
+        .order_by(*order)
+    )
+    return rows if limit is None else rows[:limit]
+
+
+_contacts = Prepared(_contact_rows)
+
+
 def addresses_section(*, customer, user):
     """The customer's addresses, head office first, each with ``contact_count``.
 
     One query. Returns ``{"addresses": [...], "head_office": Address|None,
     "billing_count": int}``.
     """
-    addresses = list(
-        Address.objects.visible_to(user)
-        .filter(customer=customer)
-        .annotate(contact_count=Count("contacts"))
-        .order_by(*ADDRESS_ORDER)
-    )
+    addresses = _addresses(may_view_customers(user), customer_id=customer.pk)
     head_office = next((a for a in addresses if a.is_head_office), None)
     return {
         "addresses": addresses,
@@ -67,21 +95,7 @@ def contacts_section(*, customer, user, show_inactive=False, limit=None):
     Returns ``{"contacts": [...], "show_inactive": bool, "inactive_count": int,
     "total": int (contacts listed with no limit), "is_truncated": bool}``.
     """
-    order = CONTACT_ORDER if show_inactive else ("-is_active", *CONTACT_ORDER)
-    rows = (
-        Contact.objects.visible_to(user)
-        .filter(customer=customer)
-        .select_related("role", "address")
-        .only(*CONTACT_ROW_FIELDS)
-        .annotate(
-            all_count=Window(Count("pk")),
-            inactive_count=Window(Count("pk", filter=Q(is_active=False))),
-        )
-        .order_by(*order)
-    )
-    if limit is not None:
-        rows = rows[:limit]
-    rows = list(rows)
+    rows = _contacts(may_view_customers(user), bool(show_inactive), limit, customer_id=customer.pk)
     all_count = rows[0].all_count if rows else 0
     inactive = rows[0].inactive_count if rows else 0
     contacts = rows if show_inactive else [c for c in rows if c.is_active]

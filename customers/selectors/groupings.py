@@ -2,6 +2,8 @@
 
 from django.db.models import Prefetch
 
+from core.prepared import Prepared
+
 from ..models import GroupingCategory, GroupingOption
 
 
@@ -15,13 +17,19 @@ def grouping_categories(*, active_only=False):
     return categories
 
 
-def customer_grouping_options(customer):
-    """The options a customer holds, with their categories (one query)."""
-    return list(
-        GroupingOption.objects.filter(assignments__customer=customer)
+# The same SQL for every customer: compiled once (core.prepared).
+_customer_options = Prepared(
+    lambda *, customer_id: (
+        GroupingOption.objects.filter(assignments__customer_id=customer_id)
         .select_related("category")
         .order_by("category__order", "category__name", "order", "name")
     )
+)
+
+
+def customer_grouping_options(customer):
+    """The options a customer holds, with their categories (one query)."""
+    return _customer_options(customer_id=customer.pk)
 
 
 def grouping_options_for_choice(*, active_only=False):
