@@ -101,7 +101,7 @@ def by_keys(queryset, keys):
     return outer.filter(pk__in=keys)
 
 
-def page_with_count(queryset, page_number, per_page, *, order_by):
+def page_with_count(queryset, page_number, per_page, *, order_by, compiled=None):
     """Page ``page_number`` of ``queryset`` (a ``values_list`` query, typically a UNION),
     picked as ``Paginator.get_page`` picks it, and its rows as tuples: ``(page, rows)``.
 
@@ -111,7 +111,9 @@ def page_with_count(queryset, page_number, per_page, *, order_by):
     it). Only a page number past the end or below 1 (an old or edited link) costs a count
     first. ``order_by`` is ``[(position of the column, 1-based; descending?)]``; the
     queryset's own ordering is dropped. The values come as the database driver gives them
-    (no field converters: on SQLite a datetime is a string).
+    (no field converters: on SQLite a datetime is a string). ``compiled`` is the queryset's
+    SQL without its ordering, ``(sql, params)``, when the caller has it already (a
+    ``core.prepared.Prepared`` query's ``compiled()``).
     """
     paginator = Paginator(queryset, per_page)
     try:
@@ -120,19 +122,19 @@ def page_with_count(queryset, page_number, per_page, *, order_by):
         number = 1
     if number < 1:
         number = paginator.num_pages
-    fetched = _rows_with_count(queryset, number, per_page, order_by)
+    fetched = _rows_with_count(queryset, number, per_page, order_by, compiled)
     if not fetched and number > 1:
         number = paginator.num_pages
-        fetched = _rows_with_count(queryset, number, per_page, order_by)
+        fetched = _rows_with_count(queryset, number, per_page, order_by, compiled)
     # The count came with the rows: the paginator must not run its own COUNT.
     paginator.count = fetched[0][-1] if fetched else 0
     rows = [row[:-1] for row in fetched]
     return Page(rows, number, paginator), rows
 
 
-def _rows_with_count(queryset, number, per_page, order_by):
+def _rows_with_count(queryset, number, per_page, order_by, compiled):
     unordered = queryset.order_by()
-    sql, params = unordered.query.get_compiler(using=unordered.db).as_sql()
+    sql, params = compiled or unordered.query.get_compiler(using=unordered.db).as_sql()
     ordering = ", ".join(f"{position} {'DESC' if desc else 'ASC'}" for position, desc in order_by)
     with connections[unordered.db].cursor() as cursor:
         cursor.execute(

@@ -34,10 +34,14 @@ import copy
 import datetime
 import threading
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.utils import timezone
 
-_INT_MARKER_BASE = -7_390_211_000_000
+# Within the range of every integer column (a small positive one's too): Django drops a value
+# outside a column's range from the SQL. A constant equal to a marker is caught by the second
+# compile (it would not change with the marker).
+_INT_MARKER_BASE = 29_173
 _STR_MARKER = "\x1fkundkort-prepared:{name}\x1f"
 
 
@@ -58,7 +62,10 @@ class _Compiled:
         for name, places in self.positions.items():
             value = _as_param(connection, values[name])
             for place in places:
-                params[place] = value
+                # The type Django gave the marker there: on PostgreSQL an int compared with a
+                # bigint column comes as psycopg's Int8 (an int), and must again.
+                kind = type(params[place])
+                params[place] = value if kind is type(value) else kind(value)
         return tuple(params)
 
 
@@ -81,8 +88,16 @@ def _marker(index, name, value, variant):
             1901 + variant, 2, 3, 4, 5, index % 60, 678_901, tzinfo=datetime.UTC
         )
     if isinstance(value, int):
-        return _INT_MARKER_BASE - 1000 * variant - index
+        return _INT_MARKER_BASE + 1009 * variant + index
     return _STR_MARKER.format(name=f"{name}:{variant}")
+
+
+def _same(param, wanted):
+    """Is ``param`` of the marker's kind: its type, or an int wrapped by the driver's adapter
+    (psycopg's Int4/Int8)?"""
+    if type(param) is type(wanted):
+        return True
+    return type(wanted) is int and isinstance(param, int) and not isinstance(param, bool)
 
 
 def _as_param(connection, value):
@@ -114,16 +129,20 @@ class Prepared:
                 for index, name in enumerate(names)
             }
             compiler = self.build(*shape, **markers).query.get_compiler(using=using)
-            sql, params = compiler.as_sql()
+            try:
+                sql, params = compiler.as_sql()
+            except EmptyResultSet:
+                raise ValueError(
+                    "Prepared query matches nothing with its markers: make the values that "
+                    "decide it part of the shape"
+                ) from None
             runs.append((compiler, sql, tuple(params), markers))
         (compiler, sql, params, markers), (_c, other_sql, other_params, other_markers) = runs
         positions = {}
         for name, marker in markers.items():
             wanted = _as_param(connection, marker)
             positions[name] = [
-                i
-                for i, param in enumerate(params)
-                if type(param) is type(wanted) and param == wanted
+                i for i, param in enumerate(params) if _same(param, wanted) and param == wanted
             ]
             if not positions[name]:
                 raise ValueError(

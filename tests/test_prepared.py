@@ -108,6 +108,33 @@ def test_aware_datetimes_are_values():
         prepared(since=datetime.datetime(2026, 1, 1))
 
 
+def test_int_columns_of_every_width_and_an_in_list_as_a_shape():
+    # history_id is a 32-bit column, the customer id a 64-bit one (psycopg's Int8 on
+    # PostgreSQL); the IN list's length is the shape, its ids the values.
+    def records(count, *, customer_id, **ids):
+        return (
+            Customer.history.model.objects.filter(
+                id=customer_id, history_id__in=[ids[f"id{i}"] for i in range(count)]
+            )
+            .order_by("history_id")
+            .values_list("history_id", "name")
+        )
+
+    customer = CustomerFactory(name="Före")
+    customer.name = "Efter"
+    customer.save()
+    first, second = customer.history.order_by("history_id").values_list("history_id", flat=True)
+    prepared = Prepared(records)
+    expected = records(2, customer_id=customer.pk, id0=first, id1=second).query.sql_with_params()
+    assert prepared.compiled(2, customer_id=customer.pk, id0=first, id1=second) == expected
+    assert prepared(2, customer_id=customer.pk, id0=first, id1=second) == [
+        (first, "Före"),
+        (second, "Efter"),
+    ]
+    assert prepared(1, customer_id=customer.pk, id0=second) == [(second, "Efter")]
+    assert prepared(1, customer_id=customer.pk + 1, id0=second) == []
+
+
 @pytest.mark.parametrize("value", [None, True, 1.5, [1, 2]])
 def test_values_that_change_the_sql_are_refused(value):
     prepared = Prepared(_customers)

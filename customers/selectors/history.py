@@ -32,6 +32,7 @@ from core.history import (
     SOURCE_UNDO_IMPORT,
 )
 from core.pagination import page_with_count
+from core.prepared import Prepared
 from core.registry import HistorySource, history_sources
 
 from ..models import Address, Contact, Customer, CustomerGroupingOption
@@ -258,16 +259,10 @@ def financial_field_names(model):
 def _entries_of_source(source, page_rows):
     """The entries of one source on the page, from ``[(history id, previous history id)]``: one
     plain query for the records and the records before them, whatever their number (also none)."""
-    history_model = history_model_of(source.model)
-    related = ("history_user", *source.select_related)
     wanted = {history_id for history_id, _previous in page_rows}
-    ids = wanted | {previous for _id, previous in page_rows if previous}
-    loaded = {
-        record.history_id: record
-        for record in history_model.objects.filter(history_id__in=sorted(ids) or _NO_ID)
-        .select_related(*related)
-        .order_by()
-    }
+    ids = sorted(wanted | {previous for _id, previous in page_rows if previous}) or _NO_ID
+    records = _records(source.key, len(ids), **{f"id{i}": pk for i, pk in enumerate(ids)})
+    loaded = {record.history_id: record for record in records}
     previous_of = dict(page_rows)
     records = [loaded[history_id] for history_id, _previous in page_rows if history_id in loaded]
     object_type = str(source.model._meta.verbose_name).capitalize()
@@ -287,14 +282,28 @@ def _entries_of_source(source, page_rows):
     return entries
 
 
-def customer_history_queryset(customer, sources=None):
-    """(history id, date, source key, previous history id of the same row) of every change of
-    the customer, newest first: the previous id comes from a window over each row's records."""
+def _source(key):
+    return next(source for source in all_sources() if source.key == key)
+
+
+def _records_query(key, count, **ids):
+    """A source's records with the ids ``id0`` .. ``id<count - 1>``, with their users."""
+    source = _source(key)
+    return (
+        history_model_of(source.model)
+        .objects.filter(history_id__in=[ids[f"id{i}"] for i in range(count)])
+        .select_related("history_user", *source.select_related)
+        .order_by()
+    )
+
+
+def _history_union(keys, *, customer_id):
     parts = []
-    for source in sources or all_sources():
+    for key in keys:
+        source = _source(key)
         history_model = history_model_of(source.model)
         parts.append(
-            history_model.objects.filter(**{source.customer_field: customer.pk})
+            history_model.objects.filter(**{source.customer_field: customer_id})
             .annotate(
                 source_key=Value(source.key, output_field=models.CharField()),
                 previous_id=Window(
@@ -307,7 +316,21 @@ def customer_history_queryset(customer, sources=None):
             .order_by()
         )
     first, *rest = parts
-    return first.union(*rest, all=True).order_by("-history_date", "-history_id")
+    return first.union(*rest, all=True)
+
+
+# Both compiled once per process (core.prepared): a page's UNION for every customer, and a
+# source's records for every number of ids a page can hold. Compiling them cost the tab more
+# than the database's work.
+_records = Prepared(_records_query)
+_union = Prepared(_history_union)
+
+
+def customer_history_queryset(customer, sources=None):
+    """(history id, date, source key, previous history id of the same row) of every change of
+    the customer, newest first: the previous id comes from a window over each row's records."""
+    keys = tuple(source.key for source in sources or all_sources())
+    return _history_union(keys, customer_id=customer.pk).order_by("-history_date", "-history_id")
 
 
 def customer_history_page(customer, *, page_number=1, per_page=25, show_financials=True):
@@ -322,11 +345,13 @@ def customer_history_page(customer, *, page_number=1, per_page=25, show_financia
             for source in sources
         ]
     # (history id, date, source key, previous id): newest first, as the queryset orders them.
+    keys = tuple(source.key for source in sources)
     page, rows = page_with_count(
         customer_history_queryset(customer, sources),
         page_number,
         per_page,
         order_by=[(2, True), (1, True)],
+        compiled=_union.compiled(keys, customer_id=customer.pk),
     )
     entries = {}
     for source in sources:
