@@ -14,7 +14,7 @@ thousands of rows before sorting). Still one query per page.
 """
 
 from django.core.paginator import Page, Paginator
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
@@ -101,7 +101,7 @@ def by_keys(queryset, keys):
     return outer.filter(pk__in=keys)
 
 
-def page_with_count(queryset, page_number, per_page, *, order_by, compiled=None):
+def page_with_count(queryset, page_number, per_page, *, order_by, compiled=None, using=None):
     """Page ``page_number`` of ``queryset`` (a ``values_list`` query, typically a UNION),
     picked as ``Paginator.get_page`` picks it, and its rows as tuples: ``(page, rows)``.
 
@@ -111,32 +111,45 @@ def page_with_count(queryset, page_number, per_page, *, order_by, compiled=None)
     it). Only a page number past the end or below 1 (an old or edited link) costs a count
     first. ``order_by`` is ``[(position of the column, 1-based; descending?)]``; the
     queryset's own ordering is dropped. The values come as the database driver gives them
-    (no field converters: on SQLite a datetime is a string). ``compiled`` is the queryset's
-    SQL without its ordering, ``(sql, params)``, when the caller has it already (a
-    ``core.prepared.Prepared`` query's ``compiled()``).
+    (no field converters: on SQLite a datetime is a string). Instead of a queryset the caller
+    may give its SQL without ordering, ``compiled=(sql, params)``, and the database alias
+    ``using`` (a ``core.prepared.Prepared`` query's ``compiled()``).
     """
-    paginator = Paginator(queryset, per_page)
+    if compiled is None:
+        unordered = queryset.order_by()
+        using = unordered.db
+        compiled = unordered.query.get_compiler(using=using).as_sql()
+    connection = connections[using or DEFAULT_DB_ALIAS]
+    paginator = Paginator((), per_page)
     try:
         number = int(page_number)
     except (TypeError, ValueError):
         number = 1
     if number < 1:
+        paginator.count = _count(connection, compiled)
         number = paginator.num_pages
-    fetched = _rows_with_count(queryset, number, per_page, order_by, compiled)
+    fetched = _rows_with_count(connection, compiled, number, per_page, order_by)
     if not fetched and number > 1:
+        paginator.count = _count(connection, compiled)
         number = paginator.num_pages
-        fetched = _rows_with_count(queryset, number, per_page, order_by, compiled)
+        fetched = _rows_with_count(connection, compiled, number, per_page, order_by)
     # The count came with the rows: the paginator must not run its own COUNT.
     paginator.count = fetched[0][-1] if fetched else 0
     rows = [row[:-1] for row in fetched]
     return Page(rows, number, paginator), rows
 
 
-def _rows_with_count(queryset, number, per_page, order_by, compiled):
-    unordered = queryset.order_by()
-    sql, params = compiled or unordered.query.get_compiler(using=unordered.db).as_sql()
+def _count(connection, compiled):
+    sql, params = compiled
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) counted", params)
+        return cursor.fetchone()[0]
+
+
+def _rows_with_count(connection, compiled, number, per_page, order_by):
+    sql, params = compiled
     ordering = ", ".join(f"{position} {'DESC' if desc else 'ASC'}" for position, desc in order_by)
-    with connections[unordered.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT *, COUNT(*) OVER () FROM ({sql}) counted ORDER BY {ordering} "
             "LIMIT %s OFFSET %s",

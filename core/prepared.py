@@ -7,9 +7,9 @@ and the card pays it on every tab, on every request, for the same SQL with anoth
 
 ``Prepared(build)`` compiles the queryset ``build`` returns once per database and *shape*,
 with marker values in the place of the values that change between calls, and remembers the
-SQL and the compiler's column layout. A call builds the queryset with the real values (cheap:
-no SQL is made), hands Django the remembered compiler with the real values put where the
-markers were, and evaluates it: Django reads the rows into model instances or dicts as it
+SQL and the compiler's column layout. A call clones that queryset (cheaper than building
+it again), hands Django the remembered compiler with the real values put where the markers
+were, and evaluates it: Django reads the rows into model instances or dicts as it
 always does, select_related and prefetch_related included.
 
 What may vary between calls:
@@ -35,7 +35,7 @@ import datetime
 import threading
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connections
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.utils import timezone
 
 # Within the range of every integer column (a small positive one's too): Django drops a value
@@ -46,16 +46,19 @@ _STR_MARKER = "\x1fkundkort-prepared:{name}\x1f"
 
 
 class _Compiled:
-    """One shape's compiled SQL, its compiler (the column layout Django reads rows with) and
-    where each value goes among the parameters."""
+    """One shape's compiled SQL, its compiler (the column layout Django reads rows with), where
+    each value goes among the parameters, and the queryset it was compiled from (cloned for
+    each call: it tells Django how to read the rows; its own SQL is never made again). A shape
+    that matches nothing by construction has no SQL (``queryset`` only)."""
 
-    __slots__ = ("compiler", "sql", "params", "positions")
+    __slots__ = ("queryset", "compiler", "sql", "params", "positions")
 
-    def __init__(self, compiler, sql, params, positions):
+    def __init__(self, queryset, compiler=None, sql=None, params=(), positions=None):
+        self.queryset = queryset
         self.compiler = compiler
         self.sql = sql
         self.params = params
-        self.positions = positions
+        self.positions = positions or {}
 
     def params_for(self, connection, values):
         params = list(self.params)
@@ -109,18 +112,23 @@ def _as_param(connection, value):
 
 
 class Prepared:
-    """A query shape compiled once; ``prepared(*shape, **values)`` runs it (a list)."""
+    """A query shape compiled once; ``prepared(*shape, **values)`` runs it (a list).
 
-    def __init__(self, build):
+    ``build(*shape, **values)`` must give the same SQL for the same shape whatever the
+    values, and read nothing else (it is called with markers, twice per shape, and never
+    again); ``using`` names the database."""
+
+    def __init__(self, build, *, using=DEFAULT_DB_ALIAS):
         self.build = build
+        self.using = using
         self._compiled = {}
         self._lock = threading.Lock()
 
-    def _compile(self, shape, values, using):
+    def _compile(self, shape, values):
         """Compile the shape twice, with two sets of markers: each marker must sit where its
         value goes, and nothing else may differ (a value Django rewrote, into a LIKE pattern
         say, would differ somewhere else: it is refused, not run with a stale copy)."""
-        connection = connections[using]
+        connection = connections[self.using]
         names = sorted(values)
         runs = []
         for variant in (0, 1):
@@ -128,7 +136,13 @@ class Prepared:
                 name: _marker(index, name, values[name], variant)
                 for index, name in enumerate(names)
             }
-            compiler = self.build(*shape, **markers).query.get_compiler(using=using)
+            queryset = self.build(*shape, **markers)
+            if queryset._known_related_objects:
+                # Rows of a related manager get its instance, which would be the markers'.
+                raise ValueError("Prepared queries are built from a model's manager")
+            if queryset.query.is_empty():  # none(): no SQL, no rows
+                return _Compiled(queryset)
+            compiler = queryset.query.get_compiler(using=self.using)
             try:
                 sql, params = compiler.as_sql()
             except EmptyResultSet:
@@ -136,8 +150,9 @@ class Prepared:
                     "Prepared query matches nothing with its markers: make the values that "
                     "decide it part of the shape"
                 ) from None
-            runs.append((compiler, sql, tuple(params), markers))
-        (compiler, sql, params, markers), (_c, other_sql, other_params, other_markers) = runs
+            runs.append((queryset, compiler, sql, tuple(params), markers))
+        (queryset, compiler, sql, params, markers), other = runs
+        _other_queryset, _other_compiler, other_sql, other_params, other_markers = other
         positions = {}
         for name, marker in markers.items():
             wanted = _as_param(connection, marker)
@@ -149,49 +164,46 @@ class Prepared:
                     f"Prepared query value {name!r} does not reach the SQL as it is: "
                     "make it part of the shape"
                 )
-        expected = _Compiled(compiler, sql, params, positions).params_for(connection, other_markers)
-        if other_sql != sql or other_params != expected:
+        compiled = _Compiled(queryset, compiler, sql, params, positions)
+        if other_sql != sql or other_params != compiled.params_for(connection, other_markers):
             raise ValueError(
                 "Prepared query values change the SQL or reach it rewritten: make them part of "
                 "the shape"
             )
-        return _Compiled(compiler, sql, params, positions)
+        return compiled
 
-    def compiled(self, *shape, using="default", **values):
+    def compiled(self, *shape, **values):
         """The shape's compiled SQL (compiled now if it was not yet) for ``values``:
-        ``(sql, params)``, the same Django would make from ``build(*shape, **values)``."""
-        compiled = self._get(shape, values, using)
-        return compiled.sql, compiled.params_for(connections[using], values)
+        ``(sql, params)``, the same Django would make from ``build(*shape, **values)``; None
+        for a shape that matches nothing by construction."""
+        compiled = self._get(shape, values)
+        if compiled.sql is None:
+            return None
+        return compiled.sql, compiled.params_for(connections[self.using], values)
 
-    def _get(self, shape, values, using):
+    def _get(self, shape, values):
         _check(values)
-        connection = connections[using]
-        key = (using, connection.vendor, shape, tuple(sorted(values)))
+        connection = connections[self.using]
+        key = (connection.vendor, shape, tuple(sorted(values)))
         compiled = self._compiled.get(key)
         if compiled is None:
-            compiled = self._compile(shape, values, using)
+            compiled = self._compile(shape, values)
             with self._lock:
                 self._compiled[key] = compiled
         return compiled
 
     def __call__(self, *shape, **values):
-        _check(values)
-        queryset = self.build(*shape, **values)
-        if queryset.query.is_empty():
+        compiled = self._get(shape, values)
+        if compiled.sql is None:
             return []
-        using = queryset.db
-        compiled = self._get(shape, values, using)
-        # A compiler of this query's own, holding the remembered layout: Django's iterables
-        # ask the query for its compiler and run its execute_sql, which asks as_sql for the
-        # SQL. Only this evaluated queryset gets it; it is not kept.
+        # A clone of the compiled queryset with a compiler of its own, holding the remembered
+        # layout: Django's iterables ask the query for its compiler and run its execute_sql,
+        # which asks as_sql for the SQL. Only this clone gets it; it is not kept.
+        queryset = compiled.queryset.all()
         compiler = copy.copy(compiled.compiler)
         compiler.query = queryset.query
-        compiler.connection = connections[using]
-        compiler.using = using
+        compiler.connection = connections[self.using]
         sql, params = compiled.sql, compiled.params_for(compiler.connection, values)
         compiler.as_sql = lambda *args, **kwargs: (sql, params)
         queryset.query.get_compiler = lambda *args, **kwargs: compiler
-        try:
-            return list(queryset)
-        finally:
-            del queryset.query.get_compiler
+        return list(queryset)

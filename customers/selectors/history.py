@@ -347,11 +347,12 @@ def customer_history_page(customer, *, page_number=1, per_page=25, show_financia
     # (history id, date, source key, previous id): newest first, as the queryset orders them.
     keys = tuple(source.key for source in sources)
     page, rows = page_with_count(
-        customer_history_queryset(customer, sources),
+        None,
         page_number,
         per_page,
         order_by=[(2, True), (1, True)],
         compiled=_union.compiled(keys, customer_id=customer.pk),
+        using=_union.using,
     )
     entries = {}
     for source in sources:
