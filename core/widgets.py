@@ -11,11 +11,15 @@ template engine costs some 10 µs a loop turn, Jinja2 about one. The markup stay
 template, not in Python strings; it escapes what it draws as Django's templates do.
 """
 
+import functools
+
 from django import forms
+from django.apps import apps
 from django.template import engines
 from django.utils.choices import BaseChoiceIterator
 from django.utils.safestring import mark_safe
 
+from .prepared import Prepared
 from .rows import user_label
 
 
@@ -68,9 +72,10 @@ class RowChoices(BaseChoiceIterator):
 
     ``ModelChoiceField`` draws its options from model instances, one built per option (the
     owner filter's 200 account managers took some 3 ms of every customer list to build); this
-    reads ``rows`` (a ``values_list`` query: the value first, then what ``label(*row)`` makes the
-    option's text from) each time it is iterated, after the empty choice. It replaces the
-    widget's ``choices`` only: the field still checks a submitted value against its queryset.
+    reads ``rows`` (a ``values_list`` query, or a function that gives such rows: a
+    ``core.prepared`` query; the value first, then what ``label(*row)`` makes the option's text
+    from) each time it is iterated, after the empty choice. It replaces the widget's
+    ``choices`` only: the field still checks a submitted value against its queryset.
     """
 
     def __init__(self, empty_label, rows, label):
@@ -81,25 +86,53 @@ class RowChoices(BaseChoiceIterator):
     def __iter__(self):
         if self.empty_label is not None:
             yield ("", self.empty_label)
-        for row in self.rows.all():
+        rows = self.rows() if callable(self.rows) else self.rows.all()
+        for row in rows:
             yield (row[0], self.label(*row))
 
 
-def use_row_choices(field, *columns, label):
-    """Draw a ``ModelChoiceField`` from rows of its queryset's ``columns`` (the pk first)."""
+def use_row_choices(field, *columns, label, rows=None):
+    """Draw a ``ModelChoiceField`` from rows of its queryset's ``columns`` (the pk first), or
+    from ``rows()`` when given (the same rows from a ``core.prepared`` query)."""
     field.widget.choices = RowChoices(
-        field.empty_label, field.queryset.values_list("pk", *columns), label
+        field.empty_label, rows or field.queryset.values_list("pk", *columns), label
     )
 
 
 def use_name_choices(field):
-    """Draw a ``ModelChoiceField`` of a model shown by its ``name`` (a look-up) from rows."""
-    use_row_choices(field, "name", label=_name_option)
+    """Draw a ``ModelChoiceField`` of a model shown by its ``name`` (a look-up) from rows; a
+    whole look-up table in a fixed order (the usual case) from SQL compiled once."""
+    use_row_choices(field, "name", label=_name_option, rows=_whole_table_names(field.queryset))
 
 
-def use_user_choices(field):
-    """Draw a ``ModelChoiceField`` of users from rows, each by ``core.rows.user_label``."""
-    use_row_choices(field, "first_name", "last_name", "username", label=_user_option)
+def use_user_choices(field, rows=None):
+    """Draw a ``ModelChoiceField`` of users from rows, each by ``core.rows.user_label``;
+    ``rows()``, when given, gives (pk, first name, last name, username) rows."""
+    use_row_choices(field, "first_name", "last_name", "username", label=_user_option, rows=rows)
+
+
+def _name_table_query(label, ordering):
+    return apps.get_model(label)._default_manager.order_by(*ordering).values_list("pk", "name")
+
+
+_name_tables = Prepared(_name_table_query)
+
+
+def _whole_table_names(queryset):
+    """``queryset``'s (pk, name) rows from a prepared query when it reads a whole table in
+    a fixed order (no filter, no slice, no annotation); None otherwise."""
+    query = queryset.query
+    ordering = tuple(query.order_by) or tuple(queryset.model._meta.ordering)
+    if (
+        query.where
+        or query.is_sliced
+        or query.annotations
+        or query.extra
+        or not query.default_ordering
+        or not all(isinstance(name, str) for name in ordering)
+    ):
+        return None
+    return functools.partial(_name_tables, queryset.model._meta.label, ordering)
 
 
 def _name_option(pk, name):

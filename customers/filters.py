@@ -8,7 +8,7 @@ from core.widgets import InlineSelect, use_name_choices, use_user_choices
 
 from .collation import swedish
 from .models import Customer, Industry
-from .selectors.customers import customer_owner_choices
+from .selectors.customers import customer_owner_choice_rows, customer_owner_choices
 
 STATUS_ACTIVE = "active"
 STATUS_INACTIVE = "inactive"
@@ -106,7 +106,7 @@ class CustomerListFilter(django_filters.FilterSet):
         super().__init__(data, *args, **kwargs)
         # Options drawn from rows, not model objects (core.widgets.RowChoices).
         use_name_choices(self.form.fields["industry"])
-        use_user_choices(self.form.fields["owner"])
+        use_user_choices(self.form.fields["owner"], rows=customer_owner_choice_rows)
         for name, field in self.form.fields.items():
             css = "form-control" if name == "q" else "form-select kk-autosubmit"
             field.widget.attrs["class"] = css

@@ -5,7 +5,9 @@ from html.parser import HTMLParser
 import pytest
 from django import forms
 
+from core.rows import user_label
 from core.widgets import InlineSelect
+from customers import roles
 
 CHOICES = [
     ("", "Alla <ägare>"),
@@ -63,3 +65,48 @@ def test_the_customer_list_filter_draws_its_selects_with_the_inline_template(edi
     html = response.content.decode()
     assert "Bygg &amp; anläggning</option>" in html
     assert '<option value="all" selected>' in html
+
+
+def _options(field):
+    return [(str(value), str(label)) for value, label in field.widget.choices]
+
+
+def _expected(field, name):
+    """The options drawn straight from the field's queryset, as before prepared rows."""
+    if name == "owner":
+        rows = field.queryset.values_list("pk", "first_name", "last_name", "username")
+        options = [(str(pk), user_label(*rest)) for pk, *rest in rows]
+    else:
+        options = [(str(pk), label) for pk, label in field.queryset.values_list("pk", "name")]
+    return [("", str(field.empty_label)), *options]
+
+
+def test_prepared_choice_rows_are_those_of_the_fields_queryset(make_user):
+    """The selects drawn from prepared rows offer what the fields' querysets hold, and a
+    change shows at once (the rows are read again each time; only the SQL is kept)."""
+    from customers.filters import CustomerListFilter
+    from customers.filters_report import CustomerReportFilter
+    from customers.models import Industry
+    from customers.views.report import REPORT_ROW_CHOICES
+    from projects.filters import ProjectFilter
+    from tests.factories import CustomerFactory, IndustryFactory
+
+    IndustryFactory(name="Åkeri")
+    manager = make_user(roles.EDIT, first_name="Örjan", last_name="Åberg")
+    make_user(roles.READ_ONLY, username="läsare")
+    CustomerFactory(owner=manager)
+    for _round in range(2):
+        report = CustomerReportFilter({})
+        for name in ("industry", "owner"):
+            REPORT_ROW_CHOICES[name](report.form.fields[name])
+        for form, names in (
+            (CustomerListFilter({}, queryset=Industry.objects.none()).form, ["industry", "owner"]),
+            (ProjectFilter({}).form, ["sales_status", "owner"]),
+            (report.form, ["industry", "owner"]),
+        ):
+            for name in names:
+                field = form.fields[name]
+                assert _options(field) == _expected(field, name), (form, name)
+                assert len(_options(field)) > 1, (form, name)
+        IndustryFactory(name="Bygg")
+        CustomerFactory(owner=make_user(roles.EDIT, first_name="Ny", last_name="Ägare"))

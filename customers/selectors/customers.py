@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
+from core.prepared import Prepared
+
 from ..models import Address, Customer
 from ..permissions import VIEW
 
@@ -69,13 +71,13 @@ def customer_owner_choices(*, include_pk=None):
     """
     content_type = ContentType.objects.get_for_model(Customer)
     if include_pk:
-        return _owner_choices(content_type, include_pk)
+        return _owner_choices(content_type.pk, include_pk)
     key = (get_user_model(), content_type.pk)
     base = _owner_choice_querysets.get(key)
     if base is None:
         if len(_owner_choice_querysets) > 8:  # test databases recreate content types
             _owner_choice_querysets.clear()
-        base = _owner_choice_querysets[key] = _owner_choices(content_type, None)
+        base = _owner_choice_querysets[key] = _owner_choices(content_type.pk, None)
     return base.all()
 
 
@@ -83,10 +85,18 @@ def customer_owner_choices(*, include_pk=None):
 _owner_choice_querysets = {}
 
 
-def _owner_choices(content_type, include_pk):
+def customer_owner_choice_rows():
+    """``customer_owner_choices()`` as ``(pk, first name, last name, username)`` rows, for a
+    select drawn from rows (``core.widgets.use_user_choices``), from SQL compiled once per
+    process (``core.prepared``): the content type is a value, not part of the SQL."""
+    content_type = ContentType.objects.get_for_model(Customer)
+    return _owner_rows(content_type_id=content_type.pk)
+
+
+def _owner_choices(content_type_id, include_pk):
     view_code = VIEW.split(".")[1]
     user_model = get_user_model()
-    permission = Permission.objects.filter(codename=view_code, content_type=content_type)
+    permission = Permission.objects.filter(codename=view_code, content_type_id=content_type_id)
     groups = Group.permissions.through.objects.filter(permission_id__in=permission.values("pk"))
     condition = (
         Q(is_superuser=True)
@@ -109,3 +119,10 @@ def _owner_choices(content_type, include_pk):
         .only("pk", "username", "first_name", "last_name", "email", "is_active")
         .order_by("first_name", "last_name", "username")
     )
+
+
+_owner_rows = Prepared(
+    lambda *, content_type_id: _owner_choices(content_type_id, None).values_list(
+        "pk", "first_name", "last_name", "username"
+    )
+)

@@ -28,7 +28,7 @@ from core.widgets import use_name_choices, use_user_choices
 
 from .. import exports
 from ..background.jobs import report_job_cancel, report_job_retry, report_job_start
-from ..filters_report import CustomerReportFilter
+from ..filters_report import CustomerReportFilter, owner_choice_rows
 from ..models import Customer, GroupingOption, ReportJob
 from ..permissions import VIEW, may_edit_customers
 from ..selectors.groupings import grouping_options_for_choice
@@ -104,7 +104,10 @@ class ReportPermissionMixin(PermissionRequiredMixin):
 
 # The report's model selects drawn from rows (core.widgets), with the texts their fields'
 # ``label_from_instance`` gives.
-REPORT_ROW_CHOICES = {"industry": use_name_choices, "owner": use_user_choices}
+REPORT_ROW_CHOICES = {
+    "industry": use_name_choices,
+    "owner": lambda field: use_user_choices(field, rows=owner_choice_rows),
+}
 
 
 class CustomerReportView(ReportPermissionMixin, TemplateView):
