@@ -184,7 +184,13 @@ class Prepared:
     def _get(self, shape, values):
         _check(values)
         connection = connections[self.using]
-        key = (connection.vendor, shape, tuple(sorted(values)))
+        # The values' types too: an id given as text is another query than one given as a
+        # number (Django adapts each its own way).
+        key = (
+            connection.vendor,
+            shape,
+            tuple((name, type(values[name])) for name in sorted(values)),
+        )
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compile(shape, values)
