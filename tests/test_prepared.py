@@ -105,7 +105,7 @@ def test_aware_datetimes_are_values():
     assert prepared(since=customer.created_at) == [(customer.pk,)]
     assert prepared(since=customer.created_at + datetime.timedelta(seconds=1)) == []
     with pytest.raises(TypeError, match="aware"):
-        prepared(since=datetime.datetime(2026, 1, 1))
+        prepared(since=datetime.datetime(2026, 1, 1))  # noqa: DTZ001 - naive on purpose
 
 
 def test_int_columns_of_every_width_and_an_in_list_as_a_shape():
