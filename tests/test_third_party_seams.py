@@ -8,6 +8,10 @@ fails here, loudly and by name, instead of silently changing behaviour.
   ``process_import`` (review and confirm), reached through the mixin's own URLs.
 - Django: the grouping bulk action deletes with ``QuerySet._raw_delete`` (no per-row signals;
   the history rows are written in bulk beforehand).
+- Django: ``core.prepared`` gives an evaluated query its own compiler (``Query.get_compiler``
+  replaced on the query) whose ``as_sql`` returns SQL compiled before; it relies on the
+  queryset iterables asking the query for the compiler and on ``execute_sql`` asking
+  ``as_sql`` for the SQL, then reading rows with the compiler's ``select``/``klass_info``.
 
 Each seam is checked twice: the private name still exists with the shape we override, and our
 override still has the effect we rely on.
@@ -109,3 +113,40 @@ def test_raw_delete_deletes_without_signals():
     assert deleted == 2
     assert not CustomerGroupingOption.objects.filter(pk__in=[link.pk for link in links]).exists()
     assert seen == []
+
+
+# Django's compiler, as core.prepared uses it ------------------------------------------------
+
+
+def test_the_iterables_and_execute_sql_still_go_through_get_compiler_and_as_sql():
+    from django.db.models import query as query_module
+    from django.db.models.sql.compiler import SQLCompiler
+
+    for iterable in (
+        query_module.ModelIterable,
+        query_module.ValuesIterable,
+        query_module.ValuesListIterable,
+        query_module.FlatValuesListIterable,
+    ):
+        assert "get_compiler(" in inspect.getsource(iterable.__iter__), iterable
+    assert "self.as_sql()" in inspect.getsource(SQLCompiler.execute_sql)
+    compiler_state = inspect.getsource(SQLCompiler.results_iter)
+    assert "self.select" in compiler_state and "self.col_count" in compiler_state
+
+
+@pytest.mark.django_db
+def test_a_prepared_query_runs_the_sql_compiled_before():
+    from unittest import mock
+
+    from django.db.models.sql.compiler import SQLCompiler
+
+    from core.prepared import Prepared
+
+    first, second = CustomerFactory(), CustomerFactory()
+    prepared = Prepared(lambda *, pk: Customer.objects.filter(pk=pk).select_related("owner"))
+    assert prepared(pk=first.pk) == [first]
+    with mock.patch.object(
+        SQLCompiler, "as_sql", autospec=True, side_effect=SQLCompiler.as_sql
+    ) as as_sql:
+        assert prepared(pk=second.pk) == [second]
+    assert as_sql.call_count == 0
