@@ -105,10 +105,20 @@ def use_name_choices(field):
     use_row_choices(field, "name", label=_name_option, rows=_whole_table_names(field.queryset))
 
 
+# What a user option is drawn from (``core.rows.user_label``), after the pk.
+USER_COLUMNS = ("first_name", "last_name", "username")
+
+
 def use_user_choices(field, rows=None):
     """Draw a ``ModelChoiceField`` of users from rows, each by ``core.rows.user_label``;
-    ``rows()``, when given, gives (pk, first name, last name, username) rows."""
-    use_row_choices(field, "first_name", "last_name", "username", label=_user_option, rows=rows)
+    ``rows()``, when given, gives them (a ``prepared_user_rows`` query)."""
+    use_row_choices(field, *USER_COLUMNS, label=_user_option, rows=rows)
+
+
+def prepared_user_rows(users):
+    """The rows ``use_user_choices`` draws, for the users ``users(**values)`` selects, from SQL
+    compiled once per process (``core.prepared``)."""
+    return Prepared(lambda **values: users(**values).values_list("pk", *USER_COLUMNS))
 
 
 def _name_table_query(label, ordering):

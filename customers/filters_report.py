@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from core.dates import IsoDateInput
-from core.prepared import Prepared
+from core.widgets import prepared_user_rows
 
 from .models import Address, Customer, CustomerGroupingOption, Industry
 from .selectors.groupings import grouping_categories
@@ -39,9 +39,7 @@ def owner_choices(request=None):
 
 # The same users as rows for the report's select (core.widgets.use_user_choices), from SQL
 # compiled once per process (core.prepared).
-owner_choice_rows = Prepared(
-    lambda: owner_choices().values_list("pk", "first_name", "last_name", "username")
-)
+owner_choice_rows = prepared_user_rows(owner_choices)
 
 
 def _start_of_day(day):

@@ -5,8 +5,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
-from core.prepared import Prepared
-from core.widgets import InlineSelect, use_name_choices, use_user_choices
+from core.widgets import InlineSelect, prepared_user_rows, use_name_choices, use_user_choices
 from customers.filters import IdFilter
 
 from .models import Project, SalesStatus
@@ -27,9 +26,7 @@ def active_users():
 
 # The owner select's rows (core.widgets.use_user_choices), from SQL compiled once per process
 # (core.prepared).
-_active_user_rows = Prepared(
-    lambda: active_users().values_list("pk", "first_name", "last_name", "username")
-)
+_active_user_rows = prepared_user_rows(active_users)
 
 
 class ProjectFilter(django_filters.FilterSet):

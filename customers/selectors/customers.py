@@ -6,7 +6,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import OuterRef, Q, Subquery
 
-from core.prepared import Prepared
+from core.widgets import prepared_user_rows
 
 from ..models import Address, Customer
 from ..permissions import VIEW
@@ -121,8 +121,4 @@ def _owner_choices(content_type_id, include_pk):
     )
 
 
-_owner_rows = Prepared(
-    lambda *, content_type_id: _owner_choices(content_type_id, None).values_list(
-        "pk", "first_name", "last_name", "username"
-    )
-)
+_owner_rows = prepared_user_rows(lambda *, content_type_id: _owner_choices(content_type_id, None))

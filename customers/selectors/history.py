@@ -261,8 +261,10 @@ def _entries_of_source(source, page_rows):
     plain query for the records and the records before them, whatever their number (also none)."""
     wanted = {history_id for history_id, _previous in page_rows}
     ids = sorted(wanted | {previous for _id, previous in page_rows if previous}) or _NO_ID
-    records = _records(source.key, len(ids), **{f"id{i}": pk for i, pk in enumerate(ids)})
-    loaded = {record.history_id: record for record in records}
+    loaded = {
+        record.history_id: record
+        for record in _records(source.key, len(ids), **{f"id{i}": pk for i, pk in enumerate(ids)})
+    }
     previous_of = dict(page_rows)
     records = [loaded[history_id] for history_id, _previous in page_rows if history_id in loaded]
     object_type = str(source.model._meta.verbose_name).capitalize()
