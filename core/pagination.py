@@ -18,23 +18,20 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models.sql.where import WhereNode
 from django.utils.functional import cached_property
 
+# A search's matches are counted up to this many: a user narrows a search rather than paging
+# through thousands of matches, and counting all of them costs more than the page.
+SEARCH_CAP = 1_000
+
 
 class CappedPaginator(Paginator):
     """A Paginator whose ``count`` is at most ``cap``; ``is_capped`` says there are more."""
 
     cap = 10_000
-    # From this many rows on, a page's keys come from ``for_many`` when there is one.
-    many_from = 500
 
-    def __init__(self, *args, cap=None, keys_first=False, for_many=None, **kwargs):
+    def __init__(self, *args, cap=None, keys_first=False, **kwargs):
         super().__init__(*args, **kwargs)
         if cap is not None:
             self.cap = cap
-        # The same rows in the same order, in a shape that is faster to page through when many
-        # match (a search as one OR condition that the planner tests while reading an index in
-        # the list's order, stopping after a page) and slower when few do. The count, always
-        # read first, chooses; the page itself is still one query.
-        self.for_many = for_many
         # With a small cap (a search's 1,000) one query reads the keys of the first cap + 1
         # rows in order; the count and every page's keys come from that list, so the search
         # runs once instead of twice (count, then page) and the page is fetched by its keys.
@@ -77,10 +74,7 @@ class CappedPaginator(Paginator):
                 return self._get_page(object_list.none(), number, self)
             return self._get_page(by_keys(object_list, keys), number, self)
         if hasattr(object_list, "query"):
-            source = object_list
-            if self.for_many is not None and self._capped_count >= self.many_from:
-                source = self.for_many
-            keys = source.values("pk")[bottom:top]
+            keys = object_list.values("pk")[bottom:top]
             return self._get_page(by_keys(object_list, keys), number, self)
         return self._get_page(object_list[bottom:top], number, self)
 
@@ -89,16 +83,28 @@ def by_keys(queryset, keys):
     """``queryset``'s rows whose pk is in ``keys``, keeping its order, joins and annotations.
 
     The keys subquery already applies every filter; repeating them outside makes the planner
-    evaluate a search's UNION (or an EXISTS) once more over all its matches. They are dropped
-    only when no filter added a join (a join of a multi-valued relation could repeat rows, so
-    it must stay) and the queryset is not empty by construction (``none()``).
+    evaluate a search's UNION, EXISTS or subquery once more over all its matches. They are
+    dropped when every join of the query is to at most one row (a foreign key followed forward,
+    as ``select_related`` does: a row's join then gives the same columns with or without the
+    filters) and the queryset is not empty by construction (``none()``). A join to many rows
+    (``filter(contacts__...)``) keeps them: without its condition it would repeat rows.
     """
     query = queryset.query
-    if query.is_empty() or len(query.alias_map) > 1:
+    if query.is_empty() or not all(map(_to_one, query.alias_map.values())):
         return queryset.filter(pk__in=keys)
     outer = queryset.all()
     outer.query.where = WhereNode()
     return outer.filter(pk__in=keys)
+
+
+def _to_one(table):
+    """Whether an entry of a query's ``alias_map`` gives at most one row per row: the base
+    table, or a join along a foreign key or one-to-one relation (not a reverse foreign key
+    or many-to-many one)."""
+    field = getattr(table, "join_field", None)
+    if field is None:  # the query's own table
+        return True
+    return bool(field.many_to_one or field.one_to_one)
 
 
 def page_with_count(queryset, page_number, per_page, *, order_by, compiled=None, using=None):

@@ -4,6 +4,11 @@ Django writes ``pk__in=ids`` as ``IN (%s, %s, ...)``: one placeholder and one pr
 per id, which the driver then splits and quotes again. For the importer's chunks of 2,000 to
 10,000 ids that is most of the time of the query on the Python side. On PostgreSQL this lookup
 writes ``= ANY(%s)`` with the whole list as one array; elsewhere (SQLite) it is ``IN``.
+
+``field__any_of=queryset`` writes ``= ANY(ARRAY(SELECT ...))`` on PostgreSQL: the subquery runs
+once, before the outer query, and its ids become index conditions. Inside an OR that lets the
+planner combine the indexes of every branch (a ``BitmapOr``), where ``IN (SELECT ...)`` is a
+filter tested row by row, which makes it read the whole table (``ProjectQuerySet.search``).
 """
 
 from django.db import models
@@ -15,6 +20,9 @@ class AnyOf(In):
 
     def as_postgresql(self, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
+        if not self.rhs_is_direct_value():
+            subquery, params = self.process_rhs(compiler, connection)  # "(SELECT ...)"
+            return f"{lhs} = ANY(ARRAY{subquery})", (*lhs_params, *params)
         return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
 
 

@@ -80,30 +80,8 @@ class ProjectFilter(django_filters.FilterSet):
                 "class", css + (" form-control-sm" if "control" in css else "")
             )
 
-    # The search's shape (ProjectQuerySet.search); for_many_matches() sets it for one pass.
-    many_matches = False
-
-    def filter_queryset(self, queryset):
-        """Every filter, the search last, so that its branches carry the others."""
-        cleaned = dict(self.form.cleaned_data)
-        text = cleaned.pop("q", None)
-        for name, value in cleaned.items():
-            queryset = self.filters[name].filter(queryset, value)
-        return self.filters["q"].filter(queryset, text)
-
     def filter_search(self, queryset, name, value):
-        return queryset.search(value, many_matches=self.many_matches)
-
-    def for_many_matches(self):
-        """``qs`` with the search as one OR condition (the shape that pages faster when many
-        projects match), or None when nothing is searched."""
-        if not self.is_valid() or not (self.form.cleaned_data.get("q") or "").strip():
-            return None
-        self.many_matches = True
-        try:
-            return self.filter_queryset(self.queryset.all())
-        finally:
-            self.many_matches = False
+        return queryset.search(value)
 
     def filter_state(self, queryset, name, value):
         if value == STATE_CLOSED:

@@ -60,42 +60,27 @@ class ProjectQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(is_closed=True)
 
-    def search(self, text, *, many_matches=False):
+    def search(self, text):
         """Match ``text`` in the project's name, number or customer's name or number.
 
-        Two shapes of the same condition. By default ``pk IN (... UNION ALL ...)``: each branch
-        reads its own index (trigram on the project's and the customer's name on PostgreSQL)
-        where an OR across a join reads every project; cheap when few projects match.
-        ``many_matches`` gives one OR with the matching customers as a subquery (hashed once),
-        which PostgreSQL tests project by project while it reads them in the list's order
-        (``project_state_created_idx``), stopping after a page: a few hundred rows when
-        thousands match (``ram``: 1 ms instead of 60), but every project when none does.
+        One OR of the project's own test and its customer being among the customers that pass
+        the same test, those given as ``customer_id = ANY(ARRAY(SELECT ...))`` (``__any_of``).
+        On PostgreSQL every branch is then an index condition (the trigram indexes of the
+        project's and the customer's name, the number indexes, the project's customer index),
+        so the planner picks per search: combine them (a ``BitmapOr``) when few projects match,
+        or read projects in the list's order and stop after a page when many do. The count of
+        a search that matches many stops at the cap (``core.pagination.SEARCH_CAP``): "ram"
+        counted 7,655 projects in 40 ms as a UNION of its branches, 1,001 in 5 ms this way.
         """
         text = (text or "").strip()
         if not text:
             return self
-        customers = Customer._default_manager.order_by()
-        if many_matches:
-            # The same test of a project and of its customer: name, or number when digits.
-            match = Q(name__icontains=text)
-            if text.isdigit():
-                match |= Q(number=int(text))
-            return self.filter(match | Q(customer__in=customers.filter(match).values("pk")))
-        # The branches start from this queryset, so they carry the filters applied before the
-        # search (ProjectFilter applies it last): the outer query then looks up only the
-        # projects that pass them (ongoing ones: 7,655 of 12,457 for "ram").
-        projects = self.order_by()
-        branches = [
-            projects.filter(name__icontains=text).values("pk"),
-            projects.filter(
-                customer__in=customers.filter(name__icontains=text).values("pk")
-            ).values("pk"),
-        ]
+        # The same test of a project and of its customer: name, or number when digits.
+        match = Q(name__icontains=text)
         if text.isdigit():
-            branches.append(projects.filter(number=int(text)).values("pk"))
-            branches.append(projects.filter(customer__number=int(text)).values("pk"))
-        first, *rest = branches
-        return self.filter(pk__in=first.union(*rest, all=True))
+            match |= Q(number=int(text))
+        customers = Customer._default_manager.order_by().filter(match).values("pk")
+        return self.filter(match | Q(customer__any_of=customers))
 
     def for_list(self):
         """With what a row of the Projects list shows and nothing more: 23 columns instead

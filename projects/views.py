@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
-from core.pagination import CappedPaginator
+from core.pagination import SEARCH_CAP, CappedPaginator
 from customers.form_tokens import OneTimeFormMixin
 from customers.forms import add_service_errors
 from customers.models import Customer
@@ -64,10 +64,9 @@ class ProjectListView(PermissionRequiredMixin, ListView):
         return self.filterset.qs.order_by("-created_at", "-id")
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # A search that matches many projects pages faster in another shape (CappedPaginator).
-        for_many = self.filterset.for_many_matches()
-        if for_many is not None:
-            kwargs["for_many"] = for_many.order_by("-created_at", "-id")
+        # A search's matches are counted up to SEARCH_CAP, as the customer list's are.
+        if (self.request.GET.get("q") or "").strip():
+            kwargs.setdefault("cap", SEARCH_CAP)
         return super().get_paginator(queryset, per_page, **kwargs)
 
     def get_context_data(self, **kwargs):

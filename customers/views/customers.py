@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.generic import FormView, ListView, TemplateView, View
 
-from core.pagination import CappedPaginator
+from core.pagination import SEARCH_CAP, CappedPaginator
 from core.registry import card_sections
 
 from .. import presenters
@@ -28,8 +28,6 @@ from ..services import customers as services
 from ..services.versioning import StaleObjectError
 from .card import CustomerCardMixin
 
-SEARCH_COUNT_CAP = 1_000
-
 
 class CustomerListView(PermissionRequiredMixin, ListView):
     """Search, filter, sort and page through the customers the user may see."""
@@ -44,12 +42,11 @@ class CustomerListView(PermissionRequiredMixin, ListView):
         return settings.KUNDKORT_PAGE_SIZE
 
     def get_paginator(self, queryset, per_page, **kwargs):
-        # A search's matches are counted up to 1,000: a user narrows the search rather than
-        # paging further, and counting thousands of trigram matches doubles its cost.
-        # Its keys are read once, in order, and give both the count and the page, so the
-        # search runs once.
+        # A search's matches are counted up to SEARCH_CAP (counting thousands of trigram
+        # matches doubles its cost). Its keys are read once, in order, and give both the
+        # count and the page, so the search runs once.
         if (self.request.GET.get("q") or "").strip():
-            kwargs.setdefault("cap", SEARCH_COUNT_CAP)
+            kwargs.setdefault("cap", SEARCH_CAP)
             kwargs.setdefault("keys_first", True)
         return super().get_paginator(queryset, per_page, **kwargs)
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
 from customers.models import Address, Customer
@@ -40,3 +41,31 @@ def test_any_of_is_one_parameter_on_postgresql():
         assert "= ANY(" in sql
     else:
         assert " IN (" in sql
+
+
+def test_any_of_a_subquery_finds_the_same_rows_as_in_and_is_an_array_on_postgresql():
+    customers = [CustomerFactory(name=name) for name in ("Alfa AB", "Beta AB", "Alfabet HB")]
+    for customer in customers:
+        AddressFactory(customer=customer)
+    named = Customer.objects.filter(name__startswith="Alfa").values("pk")
+    # Inside an OR, where the array form lets PostgreSQL combine the branches' indexes.
+    condition = Q(customer__any_of=named) | Q(city="Ingenstans")
+    with CaptureQueriesContext(connection) as queries:
+        found = set(Address.objects.filter(condition).values_list("customer_id", flat=True))
+    assert found == {customers[0].pk, customers[2].pk}
+    assert found == set(
+        Address.objects.filter(Q(customer__in=named) | Q(city="Ingenstans")).values_list(
+            "customer_id", flat=True
+        )
+    )
+    sql = queries.captured_queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert "= ANY(ARRAY(SELECT" in sql
+    else:
+        assert " IN (SELECT" in sql
+
+
+def test_any_of_an_empty_subquery_finds_nothing():
+    AddressFactory()
+    nobody = Customer.objects.filter(name="Ingen sådan").values("pk")
+    assert not Address.objects.filter(customer__any_of=nobody).exists()
