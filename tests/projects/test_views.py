@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from customers import roles
+from projects import querysets as project_querysets
 from projects import views as project_views
 from projects.models import Project, ProjectNote
 from projects.views import ProjectListView
@@ -83,9 +84,12 @@ def searchable():
 @pytest.mark.parametrize(
     ("text", "expected"), [("moln", [0, 1, 2, 3]), ("777001", [4, 5]), ("ingen", [])]
 )
+@pytest.mark.parametrize("customer_ids", [2_000, 0])
 def test_the_search_finds_projects_by_their_own_and_their_customers_name_or_number(
-    searchable, text, expected
+    searchable, monkeypatch, text, expected, customer_ids
 ):
+    # 0: more matching customers than a list of ids holds, so they stay a subquery.
+    monkeypatch.setattr(project_querysets, "CUSTOMER_IDS", customer_ids)
     found = Project.objects.search(text).order_by("-created_at", "-id")
     assert {p.pk for p in found} == {searchable[i].pk for i in expected}
 
@@ -122,8 +126,9 @@ def test_search_pages_keep_the_other_filters_and_the_list_order(
 
 def test_search_runs_a_fixed_number_of_queries(all_client, searchable, django_assert_num_queries):
     all_client.get(LIST, {"q": "moln"})
-    # session, user with permissions, count, page, status and owner choices
-    with django_assert_num_queries(6):
+    # session, user with permissions, the matching customers' ids, count, page, status and
+    # owner choices
+    with django_assert_num_queries(7):
         all_client.get(LIST, {"q": "moln"})
 
 
