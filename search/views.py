@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 
 from customers.permissions import VIEW
 
+from .presenters import result_rows
 from .selectors import global_search
 
 # The box shows a few of each kind; the page shows more and says when there are more still.
@@ -12,12 +13,11 @@ LIVE_LIMIT = 5
 PAGE_LIMIT = 50
 
 
-class SearchView(PermissionRequiredMixin, TemplateView):
-    """All kinds of results for ``?q=``, grouped by kind."""
+class _Search(PermissionRequiredMixin, TemplateView):
+    """The results for ``?q=``, up to ``limit`` of each kind."""
 
     permission_required = VIEW
     raise_exception = True
-    template_name = "search/results.html"
     limit = PAGE_LIMIT
 
     def get_context_data(self, **kwargs):
@@ -29,7 +29,18 @@ class SearchView(PermissionRequiredMixin, TemplateView):
         return context
 
 
-class SearchLiveView(SearchView):
+class SearchView(_Search):
+    """All kinds of results, grouped by kind; their rows drawn by Jinja2 (search.presenters)."""
+
+    template_name = "search/results.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["rows"] = result_rows(context["results"])
+        return context
+
+
+class SearchLiveView(_Search):
     """The same search as an HTML fragment for the search box's list (static/js/search.js)."""
 
     template_name = "search/_live.html"

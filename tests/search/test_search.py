@@ -213,3 +213,25 @@ def test_query_count_is_fixed(reader_client, count, django_assert_num_queries):
     assert len(results.projects.rows) == count
     with django_assert_num_queries(5):
         reader_client.get(LIVE, {"q": "fix"})
+
+
+def test_page_draws_each_result_with_its_link_and_details_escaped(reader_client):
+    hostile = '<script>alert("x")</script>'
+    customer = CustomerFactory(
+        name=f"Xylofon {hostile} AB", organisation_number="556036-0793", is_active=False
+    )
+    AddressFactory(customer=customer, is_head_office=True, city="Umeå")
+    contact = ContactFactory(
+        customer=customer, first_name="Xylo", last_name="Fonsson", title=hostile, email=""
+    )
+    project = ProjectFactory(customer=customer, name=f"Xylofonprojekt {hostile}", is_closed=True)
+    html = reader_client.get(SEARCH, {"q": "xylo"}).content.decode()
+    assert "<script>" not in html
+    assert "&lt;script&gt;" in html
+    card = reverse("customers:customer_detail", args=[customer.pk])
+    assert f'<a href="{card}">Xylofon &lt;script&gt;' in html
+    assert f"{customer.number} · {customer.organisation_number} · Umeå · Inaktiv" in html
+    assert f'<a href="{card}#contact-{contact.pk}">Xylo Fonsson</a>' in html
+    project_url = reverse("projects:project_detail", args=[project.pk])
+    assert f'<a href="{project_url}">{project.number} Xylofonprojekt &lt;script&gt;' in html
+    assert "· Avslutad</div>" in html
