@@ -7,9 +7,9 @@ writes ``= ANY(%s)`` with the whole list as one array; elsewhere (SQLite) it is 
 
 ``field__any_of_at_run=[...]`` gives PostgreSQL the array in a scalar subquery,
 ``= ANY((SELECT %s::bigint[])::bigint[])``: a value it learns when the query runs, not when
-it plans it. The planner then spends no time
-estimating each id (8 ms for 1,640 ids in a project search) and does not choose a plan for
-that list, and the condition still reads the column's index, also as one branch of an OR.
+it plans it. The planner then spends no time estimating each id (8 ms for 1,640 ids in a
+project search) and does not fit the plan to that list, and the condition still reads the
+column's index, also as one branch of an OR.
 """
 
 from django.db import models

@@ -67,18 +67,18 @@ class ProjectQuerySet(models.QuerySet):
         """Match ``text`` in the project's name, number or customer's name or number.
 
         One OR of the project's own test and its customer being one of the customers that pass
-        the same test. Those customers are read first (one query, at most
-        ``CUSTOMER_IDS + 1`` ids) and, when they are that few, given as a list of ids
-        (``__any_of``: one array parameter on PostgreSQL). Every branch is then an index
-        condition (the trigram indexes of the project's name, the number index, the project's
-        customer index) and PostgreSQL picks per search: combine them (a ``BitmapOr``) when few
-        projects match, or read projects in the list's order and stop after a page when many
-        do. With more customers than that the text matches
-        widely ("ab": nearly every "AB" company), and they stay a subquery that PostgreSQL
-        hashes once while it reads projects in order, stopping at a page. (As an array computed
-        in the query, ``= ANY(ARRAY(SELECT ...))``, they were tested one by one for every row
-        read: 12 s for "ab".) The count of a search stops at ``core.pagination.SEARCH_CAP``:
-        "ram" counted 7,655 projects in 40 ms as a UNION of its branches, 1,001 in 6 ms so.
+        the same test. Those customers are read first (one query, at most ``CUSTOMER_IDS + 1``
+        ids) and, when they are that few, given as a list of ids that PostgreSQL learns when
+        the query runs (``__any_of_at_run``). Every branch is then an index condition (the
+        trigram index of the project's name, the number index, the project's customer index)
+        and PostgreSQL picks per search: combine them (a ``BitmapOr``) when few projects
+        match, or read projects in the list's order and stop after a page when many do. More
+        customers than that mean the text matches widely ("ab": nearly every "AB" company);
+        they stay a subquery that PostgreSQL hashes once while it reads projects in order,
+        stopping at a page. (As an array computed in the query, ``= ANY(ARRAY(SELECT ...))``,
+        they were tested one by one for every row read: 12 s for "ab".) A search's count
+        stops at ``core.pagination.SEARCH_CAP``: "ram" counted 7,655 projects in 40 ms as a
+        UNION of its branches, 1,001 in 6 ms this way.
         """
         text = (text or "").strip()
         if not text:
